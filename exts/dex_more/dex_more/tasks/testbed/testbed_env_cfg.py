@@ -1,0 +1,121 @@
+"""A minimal manager-based env: a bundled hand above the table and one procedural object on it.
+
+Actions are absolute joint position targets [m or rad] for the hand's actuated joints
+(:attr:`DexHand.actuated_joint_names`: the six wrist joints, then the fingers); mimic followers get
+``ratio × driver``. The hand's articulation base sits at :data:`HAND_BASE_POS` in the env frame.
+"""
+from __future__ import annotations
+
+import isaaclab.sim as sim_utils
+from isaaclab.assets import ArticulationCfg, RigidObjectCfg
+from isaaclab.envs import ManagerBasedRLEnvCfg
+from isaaclab.managers import EventTermCfg as EventTerm
+from isaaclab.managers import ObservationGroupCfg as ObsGroup
+from isaaclab.managers import ObservationTermCfg as ObsTerm
+from isaaclab.managers import RewardTermCfg as RewTerm
+from isaaclab.managers import SceneEntityCfg
+from isaaclab.managers import TerminationTermCfg as DoneTerm
+from isaaclab.scene import InteractiveSceneCfg
+from isaaclab.utils import configclass
+
+from dex_more import mdp
+from dex_more.assets import GROUND_CFG, TABLE_CFG, TABLE_HEIGHT, get_hand, object_cfg, sample_object
+from dex_more.sim import PHYSICS_DT, DexPhysicsCfg
+
+HAND_BASE_POS = (0.0, 0.0, TABLE_HEIGHT + 0.25)
+"""Articulation base of the hand in the env frame [m]: 25 cm above the table top."""
+OBJECT_XY = (0.0, 0.15)
+"""Object position on the table in the env frame [m], clear of every hand's rest pose."""
+
+
+@configclass
+class TestbedSceneCfg(InteractiveSceneCfg):
+    ground = GROUND_CFG
+    table = TABLE_CFG
+    robot: ArticulationCfg = None  # set by make_testbed_env_cfg
+    object: RigidObjectCfg = None
+
+
+@configclass
+class ActionsCfg:
+    joint_pos: mdp.MimicJointPositionActionCfg = None  # set by make_testbed_env_cfg
+
+
+@configclass
+class ObservationsCfg:
+    @configclass
+    class PolicyCfg(ObsGroup):
+        joint_pos = ObsTerm(func=mdp.joint_pos)
+        joint_vel = ObsTerm(func=mdp.joint_vel)
+        object_pos = ObsTerm(func=mdp.root_pos_w, params={"asset_cfg": SceneEntityCfg("object")})
+
+        def __post_init__(self):
+            self.concatenate_terms = True
+
+    policy: PolicyCfg = PolicyCfg()
+
+
+@configclass
+class EventCfg:
+    reset_scene = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
+
+
+@configclass
+class RewardsCfg:
+    alive = RewTerm(func=mdp.is_alive, weight=1.0)
+    hold_default_pose = RewTerm(func=mdp.joint_deviation_l1, weight=-0.1)
+    action_rate = RewTerm(func=mdp.action_rate_l2, weight=-0.01)
+
+
+@configclass
+class TerminationsCfg:
+    time_out = DoneTerm(func=mdp.time_out, time_out=True)
+
+
+@configclass
+class TestbedEnvCfg(ManagerBasedRLEnvCfg):
+    scene: TestbedSceneCfg = TestbedSceneCfg(num_envs=4, env_spacing=1.0)
+    observations: ObservationsCfg = ObservationsCfg()
+    actions: ActionsCfg = ActionsCfg()
+    rewards: RewardsCfg = RewardsCfg()
+    terminations: TerminationsCfg = TerminationsCfg()
+    events: EventCfg = EventCfg()
+
+    def __post_init__(self):
+        self.decimation = 2
+        self.episode_length_s = 20.0
+        self.sim.dt = PHYSICS_DT
+        self.sim.render_interval = self.decimation
+        self.sim.device = "cpu"
+        self.sim.physics = DexPhysicsCfg().newton_mjwarp
+
+
+def make_testbed_env_cfg(hand: str, object_kind: str = "box", seed: int = 0, num_envs: int = 4,
+                         device: str = "cpu") -> TestbedEnvCfg:
+    """Test-bed cfg for bundled ``hand`` and a seeded object of ``object_kind`` resting on the table."""
+    h = get_hand(hand)
+    spec = sample_object(object_kind, seed)
+    cfg = TestbedEnvCfg()
+    cfg.scene.num_envs = num_envs
+    cfg.sim.device = device
+    cfg.scene.robot = h.articulation.replace(
+        init_state=h.articulation.init_state.replace(pos=HAND_BASE_POS)
+    )
+    cfg.scene.object = object_cfg(spec, pos=(*OBJECT_XY, TABLE_HEIGHT + spec.half_height + 0.002))
+    cfg.actions.joint_pos = mdp.MimicJointPositionActionCfg(
+        asset_name="robot", joint_names=list(h.actuated_joint_names), preserve_order=True,
+        scale=1.0, use_default_offset=False, mimic_joints=dict(h.mimic_joints),
+    )
+    return cfg
+
+
+@configclass
+class TestbedInspireEnvCfg(TestbedEnvCfg):
+    """The right Inspire hand and a box: the registered smoke-training variant."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        ref = make_testbed_env_cfg("inspire_right", "box", seed=0, num_envs=self.scene.num_envs)
+        self.scene.robot, self.scene.object = ref.scene.robot, ref.scene.object
+        self.actions.joint_pos = ref.actions.joint_pos
+        self.episode_length_s = 5.0
