@@ -6,10 +6,12 @@ Examples:
     python scripts/train.py --task Dex-HOTrack-Right-v0 --max_iterations 500 env.scene.num_envs=64
     isaaclab.sh -p scripts/train.py --task Dex-HOTrack-Bimanual-v0 presets=physx   # Isaac Sim + PhysX
 
+Residual tasks take the frozen imitator with ``--imitator PATH`` (bimanual: ``--imitator right=PATH
+--imitator left=PATH``; ``--imitator auto`` = the newest imitator checkpoint under logs/).
 All Isaac Lab options apply (``--help``): ``--num_envs``, ``--device``, ``--seed``, ``--max_iterations``,
 ``--checkpoint PATH`` to resume, ``--experiment_name``, hydra overrides ``env.<field>=...`` /
 ``agent.<field>=...`` and ``presets=<name>``. Logs, the config dump and checkpoints go to
-``logs/rsl_rl/<experiment_name>/<time>/``; watch them with ``tensorboard --logdir logs``.
+``logs/rsl_rl/<task>/<time>/``; watch them with ``tensorboard --logdir logs``.
 """
 from __future__ import annotations
 

@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 import difflib
+import glob
+import os
 
 import gymnasium as gym
+
+LOG_ROOT = os.path.join("logs", "rsl_rl")
+
+
+def dex_task_ids() -> list[str]:
+    return sorted(t for t in gym.registry if t.startswith("Dex-"))
 
 
 def check_task(task: str | None) -> None:
@@ -16,10 +24,6 @@ def check_task(task: str | None) -> None:
         raise SystemExit(f"error: unknown task '{task}'.{hint} dex_more tasks: {', '.join(dex_task_ids())}")
 
 
-def dex_task_ids() -> list[str]:
-    return sorted(t for t in gym.registry if t.startswith("Dex-"))
-
-
 def _value(argv: list[str], flag: str) -> str | None:
     for i, a in enumerate(argv):
         if a == flag and i + 1 < len(argv):
@@ -29,11 +33,89 @@ def _value(argv: list[str], flag: str) -> str | None:
     return None
 
 
+def _pop_all(argv: list[str], flag: str) -> tuple[list[str], list[str]]:
+    """Remove every ``flag VALUE`` / ``flag=VALUE`` from argv; returns (rest, values)."""
+    rest, values, i = [], [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a == flag and i + 1 < len(argv):
+            values.append(argv[i + 1])
+            i += 2
+            continue
+        if a.startswith(flag + "="):
+            values.append(a.split("=", 1)[1])
+        else:
+            rest.append(a)
+        i += 1
+    return rest, values
+
+
+def task_sides(task: str) -> list[str]:
+    """Hand sides of a task, from its env config."""
+    from isaaclab_tasks.utils import load_cfg_from_registry
+
+    return list(load_cfg_from_registry(task, "env_cfg_entry_point").hands)
+
+
+def imitator_task_for(task: str, side: str) -> str:
+    """The imitator task whose checkpoint drives ``side`` of residual ``task`` (same hand family)."""
+    family = "" if not any(f in task for f in ("-Shadow-", "-Allegro-")) else "-" + task.rsplit("-", 2)[-2]
+    return f"Dex-HOTrack-Imitator{'-Left' if side == 'left' else ''}{family}-v0"
+
+
+def latest_checkpoint(task: str) -> str | None:
+    """Newest ``model_*.pt`` of the newest run of ``task`` under logs/rsl_rl/<task>/."""
+    runs = sorted(glob.glob(os.path.join(LOG_ROOT, task, "*", "")))
+    for run in reversed(runs):
+        models = glob.glob(os.path.join(run, "model_*.pt"))
+        if models:
+            return max(models, key=lambda p: int(os.path.basename(p)[6:-3]))
+    return None
+
+
+def resolve_imitators(task: str, values: list[str]) -> dict[str, str]:
+    """``--imitator`` values -> {side: checkpoint}: ``PATH`` (single-hand task), ``right=PATH``/``left=PATH``,
+    or ``auto`` (the newest checkpoint of the matching imitator task under logs/)."""
+    sides = task_sides(task)
+    out: dict[str, str] = {}
+    for v in values:
+        if v == "auto":
+            for s in sides:
+                path = latest_checkpoint(imitator_task_for(task, s))
+                if path is None:
+                    raise SystemExit(f"error: --imitator auto: no checkpoint of {imitator_task_for(task, s)} under "
+                                     f"{LOG_ROOT}/; train it first (scripts/train.py --task {imitator_task_for(task, s)})")
+                out[s] = path
+        elif "=" in v and v.split("=", 1)[0] in ("right", "left"):
+            s, path = v.split("=", 1)
+            out[s] = path
+        elif len(sides) == 1:
+            out[sides[0]] = v
+        else:
+            raise SystemExit(f"error: {task} has hands {sides}: pass --imitator right=PATH --imitator left=PATH (or auto)")
+    for s, path in out.items():
+        if s not in sides:
+            raise SystemExit(f"error: {task} has no {s} hand (hands: {sides})")
+        if not os.path.isfile(path):
+            raise SystemExit(f"error: imitator checkpoint {path} does not exist")
+    return out
+
+
 def dex_train_argv(argv: list[str]) -> list[str]:
-    """Validate the task and make CPU runs consistent: ``--device cpu`` implies ``agent.device=cpu``."""
-    if "-h" not in argv and "--help" not in argv:
-        check_task(_value(argv, "--task"))
+    """Validate the task; ``--device cpu`` implies ``agent.device=cpu``; ``--imitator`` becomes env overrides;
+    logs go to logs/rsl_rl/<task>/<time>/ unless ``--experiment_name`` says otherwise."""
+    if "-h" in argv or "--help" in argv:
+        return argv
+    task = _value(argv, "--task")
+    check_task(task)
+    argv, imitators = _pop_all(argv, "--imitator")
+    for side, path in resolve_imitators(task, imitators).items() if imitators else ():
+        argv.append(f"env.actions.hand_{side}.imitator_checkpoint={os.path.abspath(path)}")
+        argv.append(f"env.actions.hand_{side}.imitator_tasks=[{imitator_task_for(task, side)}]")
+        print(f"[dex] {side} hand imitator: {path}")
     device = _value(argv, "--device")
     if device is not None and device.startswith("cpu") and not any(a.startswith("agent.device=") for a in argv):
-        argv = [*argv, "agent.device=cpu"]
+        argv.append("agent.device=cpu")
+    if _value(argv, "--experiment_name") is None:
+        argv += ["--experiment_name", task.replace("/", "_")]
     return argv

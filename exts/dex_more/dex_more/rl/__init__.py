@@ -1,0 +1,1 @@
+"""RSL-RL side of dex_more: checkpoint loading (more to come: MoRE, hyper-policy, MoE-PPO, DAgger student)."""

@@ -1,0 +1,63 @@
+"""Build a task with a trained policy for playing or evaluating it (headless, any device)."""
+from __future__ import annotations
+
+import os
+
+import yaml
+
+
+def run_dir_imitators(checkpoint: str) -> dict[str, str]:
+    """Imitator checkpoints a residual run was trained with (from its params/env.yaml), by side."""
+    path = os.path.join(os.path.dirname(os.path.abspath(checkpoint)), "params", "env.yaml")
+    if not os.path.isfile(path):
+        return {}
+    with open(path) as f:
+        env = yaml.unsafe_load(f)
+    out = {}
+    for name, term in (env.get("actions") or {}).items():
+        if isinstance(term, dict) and term.get("imitator_checkpoint"):
+            out[name.removeprefix("hand_")] = term["imitator_checkpoint"]
+    return out
+
+
+def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str = "cpu",
+                     overrides: list[str] | None = None, eval_mode: bool = True, seed: int = 0):
+    """(RslRlVecEnvWrapper env, OnPolicyRunner with the checkpoint loaded, deterministic policy)."""
+    import importlib.metadata as md
+
+    import gymnasium as gym
+
+    import dex_more.tasks  # noqa: F401
+    from dex_more.cli import check_task
+    from dex_more.rl.checkpoints import CheckpointError, run_task
+    from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
+    from isaaclab_rl.rsl_rl.utils import create_rsl_rl_runner
+    from isaaclab_tasks.utils import resolve_task_config
+
+    check_task(task)
+    if not os.path.isfile(checkpoint):
+        raise CheckpointError(f"checkpoint {checkpoint} does not exist")
+    trained_on = run_task(checkpoint)
+    if trained_on is not None and trained_on != task:
+        raise CheckpointError(f"checkpoint {checkpoint} was trained on '{trained_on}', not on '{task}'")
+    overrides = list(overrides or [])
+    for side, path in run_dir_imitators(checkpoint).items():
+        key = f"env.actions.hand_{side}.imitator_checkpoint="
+        if not any(o.startswith(key) for o in overrides):
+            overrides.append(key + path)
+    env_cfg, agent_cfg = resolve_task_config(task, "rsl_rl_cfg_entry_point", overrides=overrides)
+    env_cfg.scene.num_envs = num_envs
+    env_cfg.sim.device = device
+    env_cfg.seed = seed
+    if eval_mode and hasattr(env_cfg, "commands") and hasattr(env_cfg.commands, "motion"):
+        env_cfg.commands.motion.eval_mode = True
+    agent_cfg.device = device
+    agent_cfg = handle_deprecated_rsl_rl_cfg(agent_cfg, md.version("rsl-rl-lib"))
+    env = RslRlVecEnvWrapper(gym.make(task, cfg=env_cfg), clip_actions=agent_cfg.clip_actions)
+    runner = create_rsl_rl_runner(env, agent_cfg)
+    try:
+        runner.load(checkpoint, map_location=device)
+    except (RuntimeError, KeyError) as e:
+        env.close()
+        raise CheckpointError(f"checkpoint {checkpoint} does not fit {task}: {e}") from e
+    return env, runner, runner.get_inference_policy(device=device)

@@ -1,0 +1,1 @@
+"""Per-hand task configurations: they only name hands, clips and presets."""

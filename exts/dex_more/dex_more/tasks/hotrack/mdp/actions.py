@@ -1,0 +1,148 @@
+"""Action terms of HO tracking, one per hand.
+
+:class:`HandTrackingAction` maps a ∈ [-1, 1]^(6 + A) to PD targets:
+  * wrist: the next-frame reference wrist joints plus ``a[:6] · wrist_scale`` (metres, radians): the
+    policy corrects the reference rather than rediscovering it (HOT's delta actions);
+  * fingers: the actuated joints' limits, lo + (a + 1)/2 · (hi − lo) (ManipTrans); mimic followers get
+    ratio × driver; finger targets are smoothed, target ← 0.4·new + 0.6·previous (ManipTrans' EMA).
+:class:`ResidualHandTrackingAction` runs the frozen imitator on its own observation group and applies
+``clamp(a_imitator + residual_scale · Δa, -1, 1)`` through the same mapping; with Δa = 0 it reproduces
+the imitator's action exactly.
+"""
+from __future__ import annotations
+
+from dataclasses import MISSING
+
+import torch
+from tensordict import TensorDict
+
+from isaaclab.managers import ActionTerm, ActionTermCfg
+from isaaclab.utils import configclass
+
+from dex_more.assets import WRIST_JOINT_NAMES, get_hand
+
+
+class HandTrackingAction(ActionTerm):
+    cfg: "HandTrackingActionCfg"
+
+    def __init__(self, cfg: "HandTrackingActionCfg", env):
+        super().__init__(cfg, env)
+        self.hand = get_hand(cfg.hand)
+        names = list(self._asset.joint_names)
+        self._wrist_ids = [names.index(n) for n in WRIST_JOINT_NAMES]
+        self._finger_ids = [names.index(n) for n in self.hand.finger_joint_names]
+        self._follower_ids = [names.index(f) for f in self.hand.mimic_joints]
+        self._driver_cols = [self.hand.finger_joint_names.index(d) for d, _ in self.hand.mimic_joints.values()]
+        self._ratios = torch.tensor([r for _, r in self.hand.mimic_joints.values()], device=self.device)
+        limits = self._asset.data.joint_pos_limits.torch[0]
+        self._lo, self._hi = limits[self._finger_ids, 0], limits[self._finger_ids, 1]
+        self._wrist_scale = torch.tensor(cfg.wrist_scale, device=self.device)
+        self._raw = torch.zeros(self.num_envs, self.action_dim, device=self.device)
+        self._targets = torch.zeros(self.num_envs, len(names), device=self.device)
+        self._finger_prev = torch.zeros(self.num_envs, len(self._finger_ids), device=self.device)
+        self._fresh = torch.ones(self.num_envs, dtype=torch.bool, device=self.device)
+
+    @property
+    def action_dim(self) -> int:
+        return 6 + len(self.hand.finger_joint_names)
+
+    @property
+    def raw_actions(self) -> torch.Tensor:
+        return self._raw
+
+    @property
+    def processed_actions(self) -> torch.Tensor:
+        return self._targets
+
+    def _policy_action(self, actions: torch.Tensor) -> torch.Tensor:
+        """The action in [-1, 1] that drives the hand (the residual term composes it with the imitator)."""
+        return actions.clamp(-1.0, 1.0)
+
+    def process_actions(self, actions: torch.Tensor):
+        self._raw[:] = actions
+        a = self._policy_action(actions)
+        cmd = self._env.command_manager.get_term("motion")
+        ref = cmd.ref(cmd.joint_pos, self.cfg.side)  # next frame (see the command's frame convention)
+        q = self._asset.data.joint_pos.torch
+        # episodes that just started smooth from the (reference) state they were put in
+        fresh = self._fresh
+        if fresh.any():
+            self._finger_prev[fresh] = q[fresh][:, self._finger_ids]
+            self._fresh[:] = False
+        fingers = self._lo + 0.5 * (a[:, 6:] + 1.0) * (self._hi - self._lo)
+        fingers = self.cfg.smoothing * fingers + (1.0 - self.cfg.smoothing) * self._finger_prev
+        self._finger_prev[:] = fingers
+        self._targets[:] = q
+        self._targets[:, self._wrist_ids] = ref[:, self._wrist_ids] + a[:, :6] * self._wrist_scale
+        self._targets[:, self._finger_ids] = fingers
+        if self._follower_ids:
+            self._targets[:, self._follower_ids] = fingers[:, self._driver_cols] * self._ratios
+
+    def apply_actions(self):
+        self._asset.actuators.target_command.set_position_index(value=self._targets)
+
+    def reset(self, env_ids=None):
+        ids = slice(None) if env_ids is None else env_ids
+        self._raw[ids] = 0.0
+        self._fresh[ids] = True
+
+
+@configclass
+class HandTrackingActionCfg(ActionTermCfg):
+    class_type: type = HandTrackingAction
+    side: str = MISSING
+    hand: str = MISSING
+    wrist_scale: tuple = (0.04, 0.04, 0.04, 0.3, 0.3, 0.3)
+    """Wrist correction at |a| = 1: metres (x, y, z), radians (roll, pitch, yaw)."""
+    smoothing: float = 0.4
+    """Weight of the new finger target in the moving average (ManipTrans: 0.4)."""
+
+
+class ResidualHandTrackingAction(HandTrackingAction):
+    cfg: "ResidualHandTrackingActionCfg"
+
+    def __init__(self, cfg: "ResidualHandTrackingActionCfg", env):
+        super().__init__(cfg, env)
+        self._imitator = None
+        self._imitator_action = torch.zeros(self.num_envs, self.action_dim, device=self.device)
+        if not cfg.from_scratch and not cfg.imitator_checkpoint:
+            raise ValueError(
+                f"the residual {cfg.side}-hand tracking task needs a frozen imitator: pass --imitator PATH to "
+                "scripts/train.py (or env.actions.<hand>.imitator_checkpoint=PATH); train one with "
+                "Dex-HOTrack-Imitator-v0. The *-FromScratch-v0 tasks train without one (ablation).")
+
+    def _load_imitator(self):
+        from dex_more.rl.checkpoints import load_frozen_actor
+
+        obs = self._env.observation_manager.compute_group(self.cfg.imitator_group)
+        self._imitator = load_frozen_actor(self.cfg.imitator_checkpoint, obs, self.action_dim, self.device,
+                                           expected_tasks=tuple(self.cfg.imitator_tasks) or None)
+
+    def imitator_action(self) -> torch.Tensor:
+        """The frozen imitator's action for the current state (computed and cached; zeros from scratch)."""
+        if self.cfg.from_scratch:
+            return self._imitator_action
+        if self._imitator is None:
+            self._load_imitator()
+        obs = self._env.observation_manager.compute_group(self.cfg.imitator_group)
+        with torch.inference_mode():
+            a = self._imitator(TensorDict({"policy": obs}, batch_size=[obs.shape[0]]))
+        self._imitator_action = a.clone()
+        return self._imitator_action
+
+    def _policy_action(self, actions: torch.Tensor) -> torch.Tensor:
+        return (self._imitator_action + self.cfg.residual_scale * actions).clamp(-1.0, 1.0)
+
+
+@configclass
+class ResidualHandTrackingActionCfg(HandTrackingActionCfg):
+    class_type: type = ResidualHandTrackingAction
+    imitator_checkpoint: str = ""
+    """RSL-RL checkpoint of the imitator (its run folder holds params/agent.yaml and run.json)."""
+    imitator_group: str = MISSING
+    """Observation group with the imitator's inputs (the imitator task's policy terms for this side)."""
+    imitator_tasks: list = []
+    """Task IDs the imitator checkpoint may come from (checked against run.json)."""
+    residual_scale: float = 2.0
+    from_scratch: bool = False
+    """Ablation: no imitator; the policy's action is used alone."""

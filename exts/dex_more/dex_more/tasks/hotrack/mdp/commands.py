@@ -1,0 +1,288 @@
+"""The reference-motion command: clip library, per-env time index, reference-state initialisation, targets.
+
+Frame convention. ``frame[i]`` is the reference frame the state of env ``i`` corresponds to *now*
+(after a reset the state is written from ``frame``). Observations, computed after the command
+update, show the **next** frame ``frame + 1``; rewards, terminations and metrics, computed after the
+physics step but before the command update, compare the new state with ``frame + 1`` as well. Both
+read :meth:`ReferenceMotionCommand.ref` with ``offset=1``.
+
+Frames and units: the clips' world frame is the environment frame (each hand's articulation base
+sits at the env origin, so wrist joint values are clip coordinates); metres, radians, seconds;
+quaternions (x, y, z, w).
+"""
+from __future__ import annotations
+
+from dataclasses import MISSING
+
+import numpy as np
+import torch
+
+import isaaclab.utils.math as math_utils
+from isaaclab.managers import CommandTerm, CommandTermCfg
+from isaaclab.utils import configclass
+
+from dex_more.assets import WRIST_JOINT_NAMES, get_hand
+from dex_more.kinematics import wrist_joints_to_pose
+from dex_more.metrics import fingertip_error_cm, keypoint_error_cm, rotation_error_deg, translation_error_cm
+from dex_more.motion.geometry import angular_velocity, linear_velocity, quat_continuous
+from dex_more.motion.hand_model import HandKinematics
+from dex_more.motion.library import DEFAULT_MANIFEST, load_clips, read_manifest, select_clips
+from dex_more.motion.reference_motion import ReferenceMotion
+
+LEVEL1_KEYPOINTS = (1, 5, 9, 13, 17)
+"""MCP-level keypoints (thumb CMC, finger bases)."""
+LEVEL2_KEYPOINTS = (2, 3, 6, 7, 10, 11, 14, 15, 18, 19)
+"""PIP/DIP-level keypoints."""
+TIP_KEYPOINTS = (4, 8, 12, 16, 20)
+
+
+class ReferenceMotionCommand(CommandTerm):
+    """Owns the clips and each env's place in them (see the module docstring for the frame convention)."""
+
+    cfg: "ReferenceMotionCommandCfg"
+
+    def __init__(self, cfg: "ReferenceMotionCommandCfg", env):
+        super().__init__(cfg, env)
+        self.sides = tuple(cfg.hands)
+        self.clips = cfg.resolve_clips()
+        self.num_clips = len(self.clips)
+        self.lengths = torch.tensor([c.num_frames for c in self.clips], device=self.device)
+        self.t_max = int(self.lengths.max())
+        self.robots = {s: env.scene[f"robot_{s}"] for s in self.sides}
+        self.objects = [env.scene[f"object_{i}"] for i in range(cfg.num_objects)]
+        self.hand_specs = {s: get_hand(h) for s, h in cfg.hands.items()}
+        self._build_reference()
+        # per-env state
+        self.clip = torch.zeros(self.num_envs, dtype=torch.long, device=self.device)
+        self.frame = torch.zeros(self.num_envs, dtype=torch.long, device=self.device)
+        self._hold = torch.zeros(self.num_envs, dtype=torch.bool, device=self.device)
+        self.threshold_scale = 0.7 if cfg.eval_mode else 1.0
+        for name in ("E_t", "E_r", "E_j", "E_ft", "success"):
+            self.metrics[name] = torch.zeros(self.num_envs, device=self.device)
+        self._metric_sum = {k: torch.zeros(self.num_envs, device=self.device) for k in ("E_t", "E_r", "E_j", "E_ft")}
+        self._metric_steps = torch.zeros(self.num_envs, device=self.device)
+        self.step_metrics: dict[str, torch.Tensor] = {}
+
+    # ------------------------------------------------------------------ reference tensors
+    def _pad(self, arrays: list[np.ndarray]) -> torch.Tensor:
+        """Stack per-clip (T, ...) arrays into (C, T_max, ...), repeating each clip's last frame."""
+        out = []
+        for a in arrays:
+            pad = np.repeat(a[-1:], self.t_max - len(a), axis=0)
+            out.append(np.concatenate([a, pad], axis=0))
+        return torch.tensor(np.stack(out), dtype=torch.float32, device=self.device)
+
+    def _build_reference(self):
+        dt = 1.0 / self.clips[0].fps
+        self.joint_pos, self.joint_vel, self.wrist_pos, self.wrist_quat = {}, {}, {}, {}
+        self.wrist_lin_vel, self.wrist_ang_vel, self.keypoints, self.human_keypoints = {}, {}, {}, {}
+        self.keypoint_mask = {}
+        for s in self.sides:
+            hand = self.hand_specs[s]
+            names = list(self.robots[s].joint_names)
+            hk = HandKinematics(hand)
+            q_all, kp_all, human_all = [], [], []
+            for clip in self.clips:
+                track = clip.hands[s]
+                if hand.name not in track.joint_pos:
+                    raise ValueError(f"clip '{clip.name}' ({clip.source}) has no joint trajectory for {hand.name}; "
+                                     f"retarget it first (scripts/retarget.py --hands {hand.name})")
+                cols = {n: i for i, n in enumerate(track.joint_names[hand.name])}
+                missing = [n for n in names if n not in cols]
+                if missing:
+                    raise ValueError(f"clip '{clip.name}': joint trajectory of {hand.name} lacks {missing}")
+                q = track.joint_pos[hand.name][:, [cols[n] for n in names]]
+                q_all.append(q)
+                wrist = torch.tensor(q[:, [names.index(n) for n in WRIST_JOINT_NAMES]], dtype=torch.float64)
+                fingers = torch.tensor(q[:, [names.index(n) for n in hk.joint_names]], dtype=torch.float64)
+                pos, quat = wrist_joints_to_pose(wrist)
+                R = math_utils.matrix_from_quat(quat)
+                kp = np.full((len(q), 21, 3), np.nan)
+                kp[:, hk.keypoint_ids] = hk.keypoints(fingers, pos, R).numpy()
+                kp_all.append(kp)
+                human = track.keypoints if track.keypoints is not None else kp
+                human_all.append(human)
+            self.joint_pos[s] = self._pad(q_all)
+            self.joint_vel[s] = self._pad([linear_velocity(q, 1 / dt) for q in q_all])
+            mask = np.zeros(21, dtype=bool)
+            mask[hk.keypoint_ids] = True
+            self.keypoint_mask[s] = torch.tensor(mask, device=self.device)
+            self.keypoints[s] = self._pad([np.nan_to_num(k) for k in kp_all])
+            self.human_keypoints[s] = self._pad([np.nan_to_num(k) for k in human_all])
+            wrist_cols = [names.index(n) for n in WRIST_JOINT_NAMES]
+            poses = [wrist_joints_to_pose(torch.tensor(q[:, wrist_cols], dtype=torch.float64)) for q in q_all]
+            self.wrist_pos[s] = self._pad([p.numpy() for p, _ in poses])
+            quats = [quat_continuous(qt.numpy()) for _, qt in poses]
+            self.wrist_quat[s] = self._pad(quats)
+            self.wrist_lin_vel[s] = self._pad([linear_velocity(p.numpy(), 1 / dt) for p, _ in poses])
+            self.wrist_ang_vel[s] = self._pad([angular_velocity(qt, 1 / dt) for qt in quats])
+        self.object_pose, self.object_lin_vel, self.object_ang_vel = [], [], []
+        for i in range(self.cfg.num_objects):
+            poses = [c.objects[i].pose for c in self.clips]
+            self.object_pose.append(self._pad(poses))
+            self.object_lin_vel.append(self._pad([linear_velocity(p[:, :3], 1 / dt) for p in poses]))
+            self.object_ang_vel.append(self._pad([angular_velocity(p[:, 3:], 1 / dt) for p in poses]))
+
+    # ------------------------------------------------------------------ access
+    def _index(self, offset: int) -> tuple[torch.Tensor, torch.Tensor]:
+        f = torch.minimum(self.frame + offset, self.lengths[self.clip] - 1)
+        return self.clip, f
+
+    def ref(self, table: dict | list | torch.Tensor, key=None, offset: int = 1) -> torch.Tensor:
+        """Reference quantity at ``frame + offset`` for every env: ``ref(cmd.wrist_pos, "right")``."""
+        t = table[key] if key is not None else table
+        c, f = self._index(offset)
+        return t[c, f]
+
+    @property
+    def command(self) -> torch.Tensor:
+        """Progress through the clip in [0, 1] (the tracking targets themselves are read with :meth:`ref`)."""
+        return (self.frame.float() / (self.lengths[self.clip] - 1).float()).unsqueeze(-1)
+
+    @property
+    def at_end(self) -> torch.Tensor:
+        """True where the target frame reached the end of the clip minus ``end_margin`` frames."""
+        return self.frame + 1 >= self.lengths[self.clip] - 1 - self.cfg.end_margin
+
+    # ------------------------------------------------------------------ command term API
+    def reset(self, env_ids=None):
+        """Log the ending episodes (metric means, success = the clip ran out without a failure), then restart."""
+        ids = slice(None) if env_ids is None else env_ids
+        tm = self._env.termination_manager
+        if "reference_finished" in tm.active_terms:
+            finished = tm.get_term("reference_finished")[ids]
+            failed = tm.terminated[ids]
+            self.metrics["success"][ids] = (finished & ~failed).float()
+        return super().reset(env_ids)
+
+    def _resample_command(self, env_ids):
+        if isinstance(env_ids, slice):
+            env_ids = torch.arange(self.num_envs, device=self.device)[env_ids]
+        n = len(env_ids)
+        self.clip[env_ids] = torch.randint(0, self.num_clips, (n,), device=self.device)
+        if self.cfg.eval_mode:
+            self.frame[env_ids] = 0
+        else:
+            top = (self.cfg.start_fraction * self.lengths[self.clip[env_ids]].float()).clamp(min=1.0)
+            self.frame[env_ids] = (torch.rand(n, device=self.device) * top).long()
+        self._hold[env_ids] = True
+        self.write_reference_state(env_ids)
+        for k in self._metric_sum:
+            self._metric_sum[k][env_ids] = 0.0
+        self._metric_steps[env_ids] = 0.0
+
+    def write_reference_state(self, env_ids, offset: int = 0):
+        """Put hands and objects of ``env_ids`` exactly into the reference state at ``frame + offset``."""
+        c, f = self.clip[env_ids], torch.minimum(self.frame[env_ids] + offset, self.lengths[self.clip[env_ids]] - 1)
+        for s, robot in self.robots.items():
+            q, qd = self.joint_pos[s][c, f], self.joint_vel[s][c, f]
+            robot.write_joint_position_to_sim_index(position=q, env_ids=env_ids)
+            robot.write_joint_velocity_to_sim_index(velocity=qd, env_ids=env_ids)
+            robot.actuators.target_command.set_position_index(value=q, env_ids=env_ids)
+        origins = self._env.scene.env_origins[env_ids]
+        for i, obj in enumerate(self.objects):
+            pose = self.object_pose[i][c, f].clone()
+            pose[:, :3] += origins
+            obj.write_root_pose_to_sim_index(root_pose=pose, env_ids=env_ids)
+            vel = torch.cat([self.object_lin_vel[i][c, f], self.object_ang_vel[i][c, f]], dim=-1)
+            obj.write_root_velocity_to_sim_index(root_velocity=vel, env_ids=env_ids)
+
+    def _update_command(self):
+        self.frame += (~self._hold).long()
+        self._hold[:] = False
+        self.frame = torch.minimum(self.frame, self.lengths[self.clip] - 1)
+        if not self.cfg.eval_mode and self.cfg.threshold_decay_steps > 0:
+            progress = min(1.0, self._env.common_step_counter / self.cfg.threshold_decay_steps)
+            self.threshold_scale = 1.0 - 0.3 * progress
+
+    def _update_metrics(self):
+        """E_t, E_r (first object), E_j, E_ft (hands averaged) of the state vs ``frame + 1``; episode means."""
+        m = {}
+        origins = self._env.scene.env_origins
+        if self.objects:
+            obj = self.objects[0]
+            ref = self.ref(self.object_pose[0])
+            m["E_t"] = translation_error_cm(obj.data.root_pos_w.torch - origins, ref[:, :3])
+            m["E_r"] = rotation_error_deg(obj.data.root_quat_w.torch, ref[:, 3:])
+        ej, eft = [], []
+        for s in self.sides:
+            kp = self.hand_keypoints(s)
+            ref = self.ref(self.human_keypoints, s)
+            ej.append(keypoint_error_cm(kp, ref, self.keypoint_mask[s]))
+            eft.append(fingertip_error_cm(kp, ref, self.keypoint_mask[s]))
+        m["E_j"] = torch.stack(ej).mean(0)
+        m["E_ft"] = torch.stack(eft).mean(0)
+        self.step_metrics = m
+        self._metric_steps += 1
+        for k, v in m.items():
+            self._metric_sum[k] += v
+            self.metrics[k] = self._metric_sum[k] / self._metric_steps
+
+    # ------------------------------------------------------------------ hand state helpers
+    def hand_keypoints(self, side: str) -> torch.Tensor:
+        """(N, 21, 3) keypoints of the robot hand in the env frame (zeros where the hand maps none)."""
+        from .observations import hand_keypoints
+
+        return hand_keypoints(self._env, side)
+
+
+def _as_list(value) -> list[str]:
+    """A list of names from a list or from a command-line string such as "[a,b]" or "a,b"."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.strip("[]").split(",") if v.strip()]
+    return [str(v) for v in value]
+
+
+@configclass
+class ReferenceMotionCommandCfg(CommandTermCfg):
+    """Clips to track and how episodes start."""
+
+    class_type: type = ReferenceMotionCommand
+    resampling_time_range: tuple[float, float] = (1.0e9, 1.0e9)  # never: clips restart only on reset
+    hands: dict = MISSING
+    """Side -> bundled hand name, e.g. {"right": "inspire_right"}."""
+    manifest: str = DEFAULT_MANIFEST
+    clip_names: list = []
+    """Clips to track (names in the manifest); empty = every clip of the manifest with exactly these sides."""
+    num_objects: int = 0
+    """Objects in the scene (0 for the imitator); every clip must carry this many."""
+    start_fraction: float = 0.98
+    """Reference-state initialisation: start frame uniform in [0, start_fraction · length)."""
+    eval_mode: bool = False
+    """Start every episode at frame 0 with the final (tightest) termination thresholds."""
+    end_margin: int = 3
+    """Success = reaching the last frame minus this many frames."""
+    threshold_decay_steps: int = 1920
+    """Env steps over which the termination scale s decays from 1.0 to 0.7."""
+
+    def resolve_clips_unchecked(self) -> list[ReferenceMotion]:
+        """The clips, before the object count is known (the env sizes the scene from them)."""
+        n, self.num_objects = self.num_objects, 0
+        try:
+            return self.resolve_clips()
+        finally:
+            self.num_objects = n
+
+    def resolve_clips(self) -> list[ReferenceMotion]:
+        entries = read_manifest(self.manifest)
+        names = _as_list(self.clip_names) or None
+        chosen = select_clips(entries, sides=None if names else tuple(self.hands), names=names)
+        if names:
+            missing = set(names) - {e.name for e in chosen}
+            if missing:
+                raise ValueError(f"clips {sorted(missing)} are not in {self.manifest}; it has {[e.name for e in entries]}")
+        if not chosen:
+            raise ValueError(f"no clip in {self.manifest} has exactly the hands {sorted(self.hands)}")
+        clips = load_clips(chosen, min_frames=self.end_margin + 3)
+        for c in clips:
+            if set(self.hands) - set(c.hands):
+                raise ValueError(f"clip '{c.name}' has hands {c.sides}; the task needs {sorted(self.hands)}")
+            if self.num_objects and len(c.objects) != self.num_objects:
+                raise ValueError(f"clip '{c.name}' has {len(c.objects)} objects; the task spawns {self.num_objects}")
+        if self.num_objects:
+            ref = [(o.shape, tuple(np.round(o.dims, 6))) for o in clips[0].objects]
+            for c in clips[1:]:
+                if [(o.shape, tuple(np.round(o.dims, 6))) for o in c.objects] != ref:
+                    raise ValueError(f"clip '{c.name}' uses other objects than '{clips[0].name}': one task tracks "
+                                     "clips of the same object(s); pick clips with env.commands.motion.clip_names")
+        return clips

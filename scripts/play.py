@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Play a trained dex_more policy headless: roll out episodes from frame 0 and print how it tracked.
+
+    ./dex python scripts/play.py --task Dex-HOTrack-Imitator-v0 --checkpoint logs/rsl_rl/<task>/<run>/model_399.pt
+    ./dex python scripts/play.py --task Dex-HOTrack-Bimanual-v0 --checkpoint PATH --episodes 4 --export
+
+Residual checkpoints find their imitators in their run's params/env.yaml (override with
+``env.actions.hand_<side>.imitator_checkpoint=PATH``). ``--export`` writes TorchScript and ONNX policies
+to ``<run>/exported/``. For the Isaac Sim GUI (PhysX), use Isaac Lab's player inside an Isaac Lab install:
+``isaaclab.sh -p -m isaaclab_rl.entrypoints ... play`` with this extension installed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("WARP_CACHE_PATH", os.path.join(_ROOT, ".cache", "warp"))
+
+import torch  # noqa: E402
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--task", required=True)
+    p.add_argument("--checkpoint", required=True, help="model_<iter>.pt of a run")
+    p.add_argument("--num_envs", type=int, default=1)
+    p.add_argument("--episodes", type=int, default=1, help="episodes per env")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--export", action="store_true", help="also export TorchScript + ONNX to <run>/exported/")
+    a, overrides = p.parse_known_args()
+    from dex_more.rl.rollout import build_policy_env
+
+    env, runner, policy = build_policy_env(a.task, a.checkpoint, a.num_envs, a.device, overrides, seed=a.seed)
+    if a.export:
+        out = os.path.join(os.path.dirname(os.path.abspath(a.checkpoint)), "exported")
+        runner.export_policy_to_jit(path=out, filename="policy.pt")
+        runner.export_policy_to_onnx(path=out, filename="policy.onnx")
+        print(f"[play] exported policy.pt and policy.onnx to {out}")
+    base = env.unwrapped
+    cmd = base.command_manager.get_term("motion") if "motion" in base.command_manager.active_terms else None
+    obs = env.get_observations()
+    done_count = torch.zeros(base.num_envs, dtype=torch.long)
+    sums, steps = {}, torch.zeros(base.num_envs)
+    episode = 0
+    with torch.inference_mode():
+        while int(done_count.min()) < a.episodes:
+            obs, _, dones, extras = env.step(policy(obs))
+            steps += 1
+            if cmd is not None:
+                for k, v in cmd.step_metrics.items():
+                    sums[k] = sums.get(k, torch.zeros(base.num_envs)) + v.cpu()
+            for i in dones.nonzero().flatten().tolist():
+                if done_count[i] >= a.episodes:
+                    continue
+                success = bool(base.reset_time_outs[i]) and not bool(base.reset_terminated[i])
+                line = " ".join(f"{k} {float(s[i] / steps[i]):.3f}" for k, s in sums.items())
+                print(f"[play] episode {episode}: env {i} length {int(steps[i])} success {success} | {line}")
+                episode += 1
+                done_count[i] += 1
+                steps[i] = 0
+                for s in sums.values():
+                    s[i] = 0
+    env.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
