@@ -111,7 +111,7 @@ def dex_train_argv(argv: list[str]) -> list[str]:
     argv, imitators = _pop_all(argv, "--imitator")
     for side, path in resolve_imitators(task, imitators).items() if imitators else ():
         argv.append(f"env.actions.hand_{side}.imitator_checkpoint={os.path.abspath(path)}")
-        argv.append(f"env.actions.hand_{side}.imitator_tasks=[{imitator_task_for(task, side)}]")
+        argv.append(f"env.actions.hand_{side}.imitator_task={imitator_task_for(task, side)}")
         print(f"[dex] {side} hand imitator: {path}")
     device = _value(argv, "--device")
     if device is not None and device.startswith("cpu") and not any(a.startswith("agent.device=") for a in argv):

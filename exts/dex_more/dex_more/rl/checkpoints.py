@@ -42,7 +42,7 @@ def load_frozen_actor(checkpoint: str, obs: torch.Tensor, output_dim: int, devic
     if not os.path.isfile(cfg_path):
         raise CheckpointError(f"checkpoint {checkpoint} has no params/agent.yaml beside it (the actor's configuration)")
     with open(cfg_path) as f:
-        agent = yaml.safe_load(f)
+        agent = yaml.unsafe_load(f)  # Isaac Lab dumps tuples with python tags; the file is our own run folder
     try:
         state = torch.load(checkpoint, map_location=device, weights_only=False)
     except Exception as e:  # noqa: BLE001

@@ -157,7 +157,7 @@ class HOTrackEnvCfg(ManagerBasedRLEnvCfg):
                     setattr(getattr(self.observations, group), name, term)
                 setattr(self.actions, f"hand_{side}", mdp.ResidualHandTrackingActionCfg(
                     asset_name=f"robot_{side}", side=side, hand=hand_name, imitator_group=group,
-                    from_scratch=self.from_scratch, imitator_tasks=[]))
+                    from_scratch=self.from_scratch))
                 setattr(self.observations.policy, f"{side}_imitator_action",
                         ObsTerm(func=mdp.observations.imitator_action, params={"side": side}))
             else:

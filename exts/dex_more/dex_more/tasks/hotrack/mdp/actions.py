@@ -116,11 +116,13 @@ class ResidualHandTrackingAction(HandTrackingAction):
 
         obs = self._env.observation_manager.compute_group(self.cfg.imitator_group)
         self._imitator = load_frozen_actor(self.cfg.imitator_checkpoint, obs, self.action_dim, self.device,
-                                           expected_tasks=tuple(self.cfg.imitator_tasks) or None)
+                                           expected_tasks=(self.cfg.imitator_task,) if self.cfg.imitator_task else None)
 
     def imitator_action(self) -> torch.Tensor:
         """The frozen imitator's action for the current state (computed and cached; zeros from scratch)."""
-        if self.cfg.from_scratch:
+        # from scratch there is no imitator; while the observation manager is still being built (it calls
+        # every term once to learn its shape) there is nothing to evaluate it on yet
+        if self.cfg.from_scratch or not hasattr(self._env, "observation_manager"):
             return self._imitator_action
         if self._imitator is None:
             self._load_imitator()
@@ -141,8 +143,8 @@ class ResidualHandTrackingActionCfg(HandTrackingActionCfg):
     """RSL-RL checkpoint of the imitator (its run folder holds params/agent.yaml and run.json)."""
     imitator_group: str = MISSING
     """Observation group with the imitator's inputs (the imitator task's policy terms for this side)."""
-    imitator_tasks: list = []
-    """Task IDs the imitator checkpoint may come from (checked against run.json)."""
+    imitator_task: str = ""
+    """Task ID the imitator checkpoint must come from (checked against its run.json); empty = unchecked."""
     residual_scale: float = 2.0
     from_scratch: bool = False
     """Ablation: no imitator; the policy's action is used alone."""

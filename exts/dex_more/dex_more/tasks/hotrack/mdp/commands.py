@@ -55,7 +55,9 @@ class ReferenceMotionCommand(CommandTerm):
         # per-env state
         self.clip = torch.zeros(self.num_envs, dtype=torch.long, device=self.device)
         self.frame = torch.zeros(self.num_envs, dtype=torch.long, device=self.device)
-        self._hold = torch.zeros(self.num_envs, dtype=torch.bool, device=self.device)
+        # env step at which each env was last put into its reference state: a reset inside env.step() is
+        # followed by this step's command update, which must not advance the fresh episode
+        self._reset_step = torch.full((self.num_envs,), -1, dtype=torch.long, device=self.device)
         self.threshold_scale = 0.7 if cfg.eval_mode else 1.0
         for name in ("E_t", "E_r", "E_j", "E_ft", "success"):
             self.metrics[name] = torch.zeros(self.num_envs, device=self.device)
@@ -165,7 +167,7 @@ class ReferenceMotionCommand(CommandTerm):
         else:
             top = (self.cfg.start_fraction * self.lengths[self.clip[env_ids]].float()).clamp(min=1.0)
             self.frame[env_ids] = (torch.rand(n, device=self.device) * top).long()
-        self._hold[env_ids] = True
+        self._reset_step[env_ids] = self._env.common_step_counter
         self.write_reference_state(env_ids)
         for k in self._metric_sum:
             self._metric_sum[k][env_ids] = 0.0
@@ -188,8 +190,7 @@ class ReferenceMotionCommand(CommandTerm):
             obj.write_root_velocity_to_sim_index(root_velocity=vel, env_ids=env_ids)
 
     def _update_command(self):
-        self.frame += (~self._hold).long()
-        self._hold[:] = False
+        self.frame += (self._reset_step != self._env.common_step_counter).long()
         self.frame = torch.minimum(self.frame, self.lengths[self.clip] - 1)
         if not self.cfg.eval_mode and self.cfg.threshold_decay_steps > 0:
             progress = min(1.0, self._env.common_step_counter / self.cfg.threshold_decay_steps)

@@ -1,0 +1,302 @@
+"""HO-tracking environments on Newton (CPU): reference-state init, rewards, terminations, residual action,
+metrics, and a 2-iteration train -> play round trip of every Dex-HOTrack gym ID."""
+from __future__ import annotations
+
+import glob
+import math
+import os
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+from scipy.spatial.transform import Rotation
+
+import dex_more.tasks  # noqa: F401
+from dex_more.tasks.hotrack import TASK_IDS
+from dex_more.tasks.hotrack.hotrack_env_cfg import HAND_REWARDS, OBJECT_REWARDS
+from dex_more.tasks.hotrack.mdp import observations as obs_terms
+from dex_more.tasks.hotrack.mdp import terminations as term_fns
+from isaaclab_tasks.utils import parse_env_cfg
+
+NUM_ENVS = 3
+
+
+def make_env(task: str, overrides: dict | None = None, eval_mode: bool = True):
+    cfg = parse_env_cfg(task, device="cpu", num_envs=NUM_ENVS)
+    cfg.seed = 0
+    cfg.commands.motion.eval_mode = eval_mode
+    for key, value in (overrides or {}).items():
+        obj = cfg
+        *path, last = key.split(".")
+        for p in path:
+            obj = getattr(obj, p)
+        setattr(obj, last, value)
+    return gym.make(task, cfg=cfg).unwrapped
+
+
+def train_in_process(task: str, log_root: str, extra=()) -> str:
+    """2 PPO iterations of ``task`` through scripts/train.py's code path; returns the last checkpoint."""
+    from dex_more.cli import dex_train_argv
+    from isaaclab_rl.entrypoints.backends import train_rsl_rl
+
+    cwd = os.getcwd()
+    os.chdir(log_root)
+    try:
+        train_rsl_rl.run(dex_train_argv(["--task", task, "--num_envs", "2", "--device", "cpu", "--max_iterations", "2",
+                                         "agent.num_steps_per_env=8", *extra]))
+    finally:
+        os.chdir(cwd)
+    models = glob.glob(os.path.join(log_root, "logs", "rsl_rl", task, "*", "model_*.pt"))
+    assert models, f"no checkpoint written for {task}"
+    return max(models, key=os.path.getmtime)
+
+
+@pytest.fixture(scope="module")
+def log_root(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("hotrack_logs"))
+
+
+@pytest.fixture(scope="module")
+def imitators(log_root):
+    """Checkpoints of both Inspire imitators (2 iterations: untrained, but real)."""
+    return {"right": train_in_process("Dex-HOTrack-Imitator-v0", log_root),
+            "left": train_in_process("Dex-HOTrack-Imitator-Left-v0", log_root)}
+
+
+def quat_angle_deg(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    return torch.rad2deg(2 * torch.acos((a * b).sum(-1).abs().clamp(max=1.0)))
+
+
+# ------------------------------------------------------------------------------------------------ reset
+
+
+@pytest.mark.parametrize("task", ["Dex-HOTrack-Imitator-v0", "Dex-HOTrack-Bimanual-FromScratch-v0"])
+def test_reset_writes_the_reference_state_into_physics(task):
+    env = make_env(task, eval_mode=False)  # random start frames
+    try:
+        env.reset()
+        cmd = env.command_manager.get_term("motion")
+        assert (cmd.frame > 0).any(), "reference-state init should start mid-clip"
+        for side in cmd.sides:
+            kp = obs_terms.hand_keypoints(env, side)
+            ref = cmd.ref(cmd.keypoints, side, offset=0)
+            err = (kp - ref).norm(dim=-1)[:, cmd.keypoint_mask[side]]
+            assert float(err.max()) < 0.002, f"{side} keypoints {float(err.max()) * 1000:.2f} mm off"
+            p, q, _, _ = obs_terms.wrist_state(env, side)
+            assert float((p - cmd.ref(cmd.wrist_pos, side, offset=0)).norm(dim=-1).max()) < 0.002
+            assert float(quat_angle_deg(q, cmd.ref(cmd.wrist_quat, side, offset=0)).max()) < 2.0
+        for i, obj in enumerate(cmd.objects):
+            ref = cmd.ref(cmd.object_pose[i], offset=0)
+            pos = obj.data.root_pos_w.torch - env.scene.env_origins
+            assert float((pos - ref[:, :3]).norm(dim=-1).max()) < 0.002
+            assert float(quat_angle_deg(obj.data.root_quat_w.torch, ref[:, 3:]).max()) < 2.0
+    finally:
+        env.close()
+
+
+# ------------------------------------------------------------------------------------------------ rewards / terminations
+
+
+@pytest.fixture(scope="class")
+def right_env():
+    env = make_env("Dex-HOTrack-Right-FromScratch-v0")
+    env.reset()
+    yield env
+    env.close()
+
+
+def _at_reference(env, wrist_shift=0.0, object_shift=0.0, still=False):
+    """State = the reference at frame + 1 (what rewards compare against), optionally shifted along x [m]."""
+    cmd = env.command_manager.get_term("motion")
+    ids = torch.arange(env.num_envs)
+    cmd.write_reference_state(ids, offset=1)
+    robot = env.scene["robot_right"]
+    if wrist_shift or still:
+        q = robot.data.joint_pos.torch.clone()
+        q[:, robot.joint_names.index("wrist_x")] += wrist_shift
+        robot.write_joint_position_to_sim_index(position=q)
+        if still:
+            robot.write_joint_velocity_to_sim_index(velocity=torch.zeros_like(q))
+    if object_shift:
+        obj = env.scene["object_0"]
+        pose = torch.cat([obj.data.root_pos_w.torch, obj.data.root_quat_w.torch], dim=-1)
+        pose[:, 0] += object_shift
+        obj.write_root_pose_to_sim_index(root_pose=pose)
+
+
+def _term(env, name):
+    cfg = env.reward_manager.get_term_cfg(name)
+    return cfg.func(env, **cfg.params)
+
+
+class TestOnTheRightHandTask:
+    """One env shared by these tests (one simulation context at a time)."""
+
+    def test_reward_terms_are_maximal_at_the_reference(self, right_env):
+        env = right_env
+        _at_reference(env)
+        for name in list(HAND_REWARDS) + [f"object_0_{n}" for n in OBJECT_REWARDS]:
+            key = name if name.startswith("object") else f"right_{name}"
+            if "power" in key:
+                continue
+            value = _term(env, key)
+            tol = 0.03 if "vel" in key else 1e-4  # velocities: finite differences vs the simulator's own
+            assert torch.all(value > 1 - tol), f"{key} = {value.tolist()} at the reference"
+        _at_reference(env, still=True)
+        for key in ("right_joint_power", "right_wrist_power"):
+            assert torch.allclose(_term(env, key), torch.ones(env.num_envs), atol=1e-3), f"{key} with nothing moving"
+
+
+    def test_rewards_fall_as_published_with_a_known_error(self, right_env):
+        """A 1 cm wrist shift moves every keypoint 1 cm: each term is exp(-k · 0.01); the object term likewise."""
+        env = right_env
+        _at_reference(env, wrist_shift=0.01, object_shift=0.01)
+        expect = {"right_wrist_pos": math.exp(-40 * 0.01), "right_thumb_tip": math.exp(-100 * 0.01),
+                  "right_index_tip": math.exp(-90 * 0.01), "right_middle_tip": math.exp(-80 * 0.01),
+                  "right_ring_tip": math.exp(-60 * 0.01), "right_pinky_tip": math.exp(-60 * 0.01),
+                  "right_level1_keypoints": math.exp(-50 * 0.01), "right_level2_keypoints": math.exp(-40 * 0.01),
+                  "right_wrist_rot": 1.0, "object_0_pos": math.exp(-80 * 0.01), "object_0_rot": 1.0}
+        for key, value in expect.items():
+            assert torch.allclose(_term(env, key), torch.full((env.num_envs,), value), atol=2e-4), key
+        # the manager's total: sum of weight × term × dt
+        total = torch.zeros(env.num_envs)
+        for name in env.reward_manager.active_terms:
+            cfg = env.reward_manager.get_term_cfg(name)
+            total += cfg.weight * cfg.func(env, **cfg.params) * env.step_dt
+        hand = sum(env.reward_manager.get_term_cfg(k).weight * v for k, v in expect.items()) * env.step_dt
+        rest = [n for n in env.reward_manager.active_terms if n not in expect]
+        rest_sum = sum(env.reward_manager.get_term_cfg(n).weight * _term(env, n) for n in rest) * env.step_dt
+        assert torch.allclose(env.reward_manager.compute(env.step_dt), total, atol=1e-5)
+        assert torch.allclose(total, hand + rest_sum, atol=1e-5)
+
+
+    def test_terminations_fire_exactly_at_their_thresholds(self, right_env):
+        env = right_env
+        cmd = env.command_manager.get_term("motion")
+        assert cmd.threshold_scale == pytest.approx(0.7)  # evaluation: the final thresholds
+        env.episode_length_buf[:] = 50  # past the grace period
+        for shift, fires in ((0.019, False), (0.021, True)):
+            _at_reference(env, object_shift=shift)
+            assert bool(term_fns.object_position_deviation(env).all()) == fires, shift
+        for shift, fires in ((0.039, False), (0.041, True)):  # thumb tip: 4 cm
+            _at_reference(env, wrist_shift=shift)
+            assert bool(term_fns.fingertip_deviation(env, "right").all()) == fires, shift
+        for shift, fires in ((0.069, False), (0.071, True)):  # level-1 keypoints: 7 cm
+            _at_reference(env, wrist_shift=shift)
+            assert bool(term_fns.keypoint_deviation(env, "right").all()) == fires, shift
+        # rotation: 30 degrees about z
+        _at_reference(env)
+        obj = env.scene["object_0"]
+        for deg, fires in ((29.0, False), (31.0, True)):
+            _at_reference(env)
+            q = obj.data.root_quat_w.torch
+            rot = torch.tensor(Rotation.from_euler("z", deg, degrees=True).as_quat(), dtype=torch.float32)
+            r = Rotation.from_quat(rot.numpy()) * Rotation.from_quat(q.numpy())
+            pose = torch.cat([obj.data.root_pos_w.torch, torch.tensor(r.as_quat(), dtype=torch.float32)], -1)
+            obj.write_root_pose_to_sim_index(root_pose=pose)
+            assert bool(term_fns.object_rotation_deviation(env).all()) == fires, deg
+        env.episode_length_buf[:] = 3  # inside the grace period nothing fires
+        _at_reference(env, object_shift=0.05)
+        assert not term_fns.object_position_deviation(env).any()
+
+
+    def test_metrics_match_an_independent_numpy_computation(self, right_env):
+        env = right_env
+        env.reset()
+        cmd = env.command_manager.get_term("motion")
+        a = torch.zeros(env.num_envs, env.action_manager.total_action_dim)
+        for _ in range(6):
+            env.step(a)
+            # after the step, the metrics compare the state with the frame the command now points at
+            obj = env.scene["object_0"].data
+            p = (obj.root_pos_w.torch - env.scene.env_origins).numpy()
+            q = obj.root_quat_w.torch.numpy()
+            ref = cmd.ref(cmd.object_pose[0], offset=0).numpy()
+            kp = obs_terms.hand_keypoints(env, "right").numpy()
+            ref_kp = cmd.ref(cmd.human_keypoints, "right", offset=0).numpy()
+            mask = cmd.keypoint_mask["right"].numpy()
+            e_t = np.linalg.norm(p - ref[:, :3], axis=1) * 100
+            rel = Rotation.from_quat(q) * Rotation.from_quat(ref[:, 3:]).inv()
+            theta = np.linalg.norm(rel.as_rotvec(), axis=1)
+            e_r = np.degrees(np.minimum(theta, 2 * np.pi - theta))
+            d = np.linalg.norm(kp - ref_kp, axis=-1) * 100
+            e_j = d[:, mask].mean(1)
+            e_ft = d[:, [4, 8, 12, 16, 20]].mean(1)
+            for name, expect in (("E_t", e_t), ("E_r", e_r), ("E_j", e_j), ("E_ft", e_ft)):
+                np.testing.assert_allclose(cmd.step_metrics[name].numpy(), expect, atol=2e-3 if name != "E_r" else 0.05,
+                                           err_msg=name)
+
+
+
+# ------------------------------------------------------------------------------------------------ residual action
+
+
+def test_zero_residual_reproduces_the_imitator_exactly(imitators):
+    from tensordict import TensorDict
+
+    from dex_more.rl.checkpoints import load_frozen_actor
+
+    env = make_env("Dex-HOTrack-Right-v0", {"actions.hand_right.imitator_checkpoint": imitators["right"]})
+    try:
+        env.reset()
+        term = env.action_manager.get_term("hand_right")
+        obs = env.observation_manager.compute()  # evaluates the imitator for the current state
+        imitator_obs = env.observation_manager.compute_group("imitator_right")
+        actor = load_frozen_actor(imitators["right"], imitator_obs, term.action_dim, "cpu")
+        a_i = actor(TensorDict({"policy": imitator_obs}, batch_size=[env.num_envs]))
+        assert torch.equal(term.imitator_action(), a_i)
+        a = term._policy_action(torch.zeros(env.num_envs, term.action_dim))
+        assert torch.equal(a, a_i.clamp(-1, 1))
+        # and the imitator action is what the residual policy observes
+        cols = env.observation_manager.active_terms["policy"].index("right_imitator_action")
+        dims = [d[0] for d in env.observation_manager.group_obs_term_dim["policy"]]
+        start = sum(dims[:cols])
+        assert torch.equal(obs["policy"][:, start:start + term.action_dim], a_i)
+    finally:
+        env.close()
+
+
+def test_residual_task_without_imitator_is_a_clear_error():
+    with pytest.raises(ValueError, match="--imitator"):
+        make_env("Dex-HOTrack-Right-v0")
+
+
+# ------------------------------------------------------------------------------------------------ train -> play
+
+
+@pytest.mark.parametrize("task", TASK_IDS)
+def test_two_iterations_of_training_write_a_checkpoint_that_play_loads(task, log_root, imitators):
+    from dex_more.cli import imitator_task_for
+    from dex_more.rl.rollout import build_policy_env
+
+    extra = []
+    residual = not task.startswith("Dex-HOTrack-Imitator") and "FromScratch" not in task
+    if residual:
+        for side in ("right", "left"):
+            imitator = imitator_task_for(task, side)
+            if ("Left" in task and side == "right") or ("Right" in task and side == "left"):
+                continue
+            if imitator in ("Dex-HOTrack-Imitator-v0", "Dex-HOTrack-Imitator-Left-v0"):
+                path = imitators[side]
+            else:
+                path = train_in_process(imitator, log_root)
+            extra += ["--imitator", f"{side}={path}"]
+    ckpt = train_in_process(task, log_root, extra)
+    env, _, policy = build_policy_env(task, ckpt, num_envs=1)
+    try:
+        obs = env.get_observations()
+        with torch.inference_mode():
+            action = policy(obs)
+        assert action.shape == (1, env.num_actions) and torch.isfinite(action).all()
+        env.step(action)
+    finally:
+        env.close()
+
+
+def test_play_rejects_a_checkpoint_of_another_task(imitators):
+    from dex_more.rl.checkpoints import CheckpointError
+    from dex_more.rl.rollout import build_policy_env
+
+    with pytest.raises(CheckpointError, match="trained on 'Dex-HOTrack-Imitator-v0'"):
+        build_policy_env("Dex-HOTrack-Imitator-Left-v0", imitators["right"])
