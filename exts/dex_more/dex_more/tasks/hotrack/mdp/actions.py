@@ -3,8 +3,11 @@
 :class:`HandTrackingAction` maps a ∈ [-1, 1]^(6 + A) to PD targets:
   * wrist: the next-frame reference wrist joints plus ``a[:6] · wrist_scale`` (metres, radians): the
     policy corrects the reference rather than rediscovering it (HOT's delta actions);
-  * fingers: the actuated joints' limits, lo + (a + 1)/2 · (hi − lo) (ManipTrans); mimic followers get
-    ratio × driver; finger targets are smoothed, target ← 0.4·new + 0.6·previous (ManipTrans' EMA).
+  * fingers, ``finger_mode="reference_delta"`` (default): the next-frame reference joints plus
+    ``a · finger_scale`` [rad], clipped to the limits, like the wrist; ``finger_mode="limits"``: across the
+    actuated joints' limits, lo + (a + 1)/2 · (hi − lo) (ManipTrans). Reference deltas learn in minutes on a
+    CPU where the limits mapping needs hours (measured: README); mimic followers get ratio × driver;
+    finger targets are smoothed, target ← 0.4·new + 0.6·previous (ManipTrans' EMA).
 :class:`ResidualHandTrackingAction` runs the frozen imitator on its own observation group and applies
 ``clamp(a_imitator + residual_scale · Δa, -1, 1)`` through the same mapping; with Δa = 0 it reproduces
 the imitator's action exactly.
@@ -27,6 +30,8 @@ class HandTrackingAction(ActionTerm):
 
     def __init__(self, cfg: "HandTrackingActionCfg", env):
         super().__init__(cfg, env)
+        if cfg.finger_mode not in ("reference_delta", "limits"):
+            raise ValueError(f"finger_mode must be 'reference_delta' or 'limits', not '{cfg.finger_mode}'")
         self.hand = get_hand(cfg.hand)
         names = list(self._asset.joint_names)
         self._wrist_ids = [names.index(n) for n in WRIST_JOINT_NAMES]
@@ -69,7 +74,10 @@ class HandTrackingAction(ActionTerm):
         if fresh.any():
             self._finger_prev[fresh] = q[fresh][:, self._finger_ids]
             self._fresh[:] = False
-        fingers = self._lo + 0.5 * (a[:, 6:] + 1.0) * (self._hi - self._lo)
+        if self.cfg.finger_mode == "limits":
+            fingers = self._lo + 0.5 * (a[:, 6:] + 1.0) * (self._hi - self._lo)
+        else:
+            fingers = torch.clamp(ref[:, self._finger_ids] + a[:, 6:] * self.cfg.finger_scale, self._lo, self._hi)
         fingers = self.cfg.smoothing * fingers + (1.0 - self.cfg.smoothing) * self._finger_prev
         self._finger_prev[:] = fingers
         self._targets[:] = q
@@ -94,6 +102,10 @@ class HandTrackingActionCfg(ActionTermCfg):
     hand: str = MISSING
     wrist_scale: tuple = (0.04, 0.04, 0.04, 0.3, 0.3, 0.3)
     """Wrist correction at |a| = 1: metres (x, y, z), radians (roll, pitch, yaw)."""
+    finger_mode: str = "reference_delta"
+    """"reference_delta" (next reference + a · finger_scale) or "limits" (ManipTrans: a spans the joint limits)."""
+    finger_scale: float = 0.5
+    """Finger correction at |a| = 1 [rad] in reference_delta mode."""
     smoothing: float = 0.4
     """Weight of the new finger target in the moving average (ManipTrans: 0.4)."""
 
