@@ -248,11 +248,8 @@ def test_zero_residual_reproduces_the_imitator_exactly(imitators):
         assert torch.equal(term.imitator_action(), a_i)
         a = term._policy_action(torch.zeros(env.num_envs, term.action_dim))
         assert torch.equal(a, a_i.clamp(-1, 1))
-        # and the imitator action is what the residual policy observes
-        cols = env.observation_manager.active_terms["policy"].index("right_imitator_action")
-        dims = [d[0] for d in env.observation_manager.group_obs_term_dim["policy"]]
-        start = sum(dims[:cols])
-        assert torch.equal(obs["policy"][:, start:start + term.action_dim], a_i)
+        # and the imitator action is what the residual policy observes, as its base action
+        assert torch.equal(obs["base_action"], a_i)
     finally:
         env.close()
 

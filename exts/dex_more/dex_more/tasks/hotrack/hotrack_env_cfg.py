@@ -59,6 +59,7 @@ class HOTrackSceneCfg(InteractiveSceneCfg):
 @configclass
 class ObservationsCfg:
     policy: ObsGroup = ObsGroup(concatenate_terms=True, enable_corruption=False)
+    """Everything the policy sees but the frozen imitator's action."""
 
 
 @configclass
@@ -158,7 +159,10 @@ class HOTrackEnvCfg(ManagerBasedRLEnvCfg):
                 setattr(self.actions, f"hand_{side}", mdp.ResidualHandTrackingActionCfg(
                     asset_name=f"robot_{side}", side=side, hand=hand_name, imitator_group=group,
                     from_scratch=self.from_scratch))
-                setattr(self.observations.policy, f"{side}_imitator_action",
+                # its own group: MoRE feeds it to the experts beside the encoded observation
+                if not hasattr(self.observations, "base_action"):
+                    self.observations.base_action = ObsGroup(concatenate_terms=True, enable_corruption=False)
+                setattr(self.observations.base_action, f"{side}_imitator_action",
                         ObsTerm(func=mdp.observations.imitator_action, params={"side": side}))
             else:
                 setattr(self.actions, f"hand_{side}", mdp.HandTrackingActionCfg(

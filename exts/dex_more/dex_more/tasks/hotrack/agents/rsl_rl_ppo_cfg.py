@@ -4,6 +4,8 @@ from isaaclab.utils import configclass
 
 from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg
 
+from dex_more.rl.cfg import MoEPPOAlgorithmCfg, MoREModelCfg
+
 
 @configclass
 class HOTrackPPORunnerCfg(RslRlOnPolicyRunnerCfg):
@@ -31,8 +33,28 @@ class HOTrackImitatorPPORunnerCfg(HOTrackPPORunnerCfg):
 
 @configclass
 class HOTrackResidualPPORunnerCfg(HOTrackPPORunnerCfg):
+    """The residual as a Mixture of Residual Experts (4 sparse experts, top-1, 1 shared) trained with MoE-PPO."""
+
     experiment_name = "hotrack_residual"
+    obs_groups = {"actor": ["policy", "base_action"], "critic": ["policy", "base_action"]}
+    actor = MoREModelCfg(
+        base_action_group="base_action", num_experts=4, top_k=1, num_shared_experts=1,
+        encoder_dims=[512, 256], expert_dims=[256, 128], router_dims=[128], activation="elu", obs_normalization=True,
+        distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.1),  # a residual starts near the imitator
+    )
+    algorithm = MoEPPOAlgorithmCfg(
+        value_loss_coef=1.0, use_clipped_value_loss=True, clip_param=0.2, entropy_coef=0.0,
+        num_learning_epochs=5, num_mini_batches=4, learning_rate=5e-4, schedule="adaptive",
+        gamma=0.99, lam=0.95, desired_kl=0.016, max_grad_norm=1.0, load_balance_coef=0.01, router_entropy_coef=0.01,
+    )
+
+
+@configclass
+class HOTrackResidualMLPPPORunnerCfg(HOTrackPPORunnerCfg):
+    """ManipTrans' single residual MLP (the MoRE ablation): ``--agent rsl_rl_mlp_cfg_entry_point``."""
+
+    experiment_name = "hotrack_residual_mlp"
 
     def __post_init__(self):
         super().__post_init__()
-        self.actor.distribution_cfg.init_std = 0.1  # a residual starts near the imitator
+        self.actor.distribution_cfg.init_std = 0.1

@@ -1,0 +1,35 @@
+"""Isaac Lab-style configclasses of dex_more's RSL-RL extensions; they convert to the dicts rsl_rl resolves
+(``class_name`` = "module:Class")."""
+from __future__ import annotations
+
+from isaaclab.utils import configclass
+
+from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlPpoAlgorithmCfg
+
+
+@configclass
+class MoREModelCfg(RslRlMLPModelCfg):
+    """:class:`~dex_more.rl.mixture_of_residual_experts.MixtureOfResidualExperts`."""
+
+    class_name: str = "dex_more.rl.mixture_of_residual_experts:MixtureOfResidualExperts"
+    base_action_group: str = "base_action"
+    num_experts: int = 4
+    top_k: int = 1
+    num_shared_experts: int = 1
+    renormalize: bool = False
+    encoder_dims: list[int] = [512, 256]
+    expert_dims: list[int] = [256, 128]
+    router_dims: list[int] = [128]
+
+    def __post_init__(self):
+        # MLPModel's hidden_dims are replaced by the encoder/expert/router sizes
+        self.hidden_dims = None
+
+
+@configclass
+class MoEPPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
+    """:class:`~dex_more.rl.moe_ppo.MoEPPO`: PPO plus the routing losses."""
+
+    class_name: str = "dex_more.rl.moe_ppo:MoEPPO"
+    load_balance_coef: float = 0.01
+    router_entropy_coef: float = 0.01

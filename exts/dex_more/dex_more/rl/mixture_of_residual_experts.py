@@ -1,0 +1,237 @@
+"""Mixture of Residual Experts (MoRE, the HO-Tracker challenge winner) as an RSL-RL model.
+
+    f = encoder(obs)                      obs: every group of the model's set except ``base_action_group``
+    w = softmax(router(f))                over ``num_experts`` sparse experts
+    w' = top-k of w, the rest zero        (renormalised over the k only if ``renormalize``)
+    x = concat(f, a_base)                 a_base: the frozen base/imitator action (``base_action_group``)
+    y = Σ_k w'_k E_k(x) + Σ_s E_shared_s(x)
+    out = head(y)                         the mean of the residual action (or a value with output_dim 1)
+
+Sparse experts run only on the samples routed to them. During an update of :class:`MoEPPO` the model
+also adds the routing losses to its own gradient (see :meth:`enable_routing_losses`) and keeps the
+routing statistics that the algorithm logs.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+from tensordict import TensorDict
+
+from rsl_rl.models import MLPModel
+from rsl_rl.modules import EmpiricalNormalization
+from rsl_rl.utils import resolve_class, resolve_nn_activation
+
+
+def mlp(in_dim: int, dims: list[int], activation: str, out_dim: int | None = None) -> nn.Sequential:
+    """Linear layers of sizes ``dims``, each followed by ``activation``; then a plain linear ``out_dim`` layer."""
+    layers, d = [], in_dim
+    for h in dims:
+        layers += [nn.Linear(d, h), resolve_nn_activation(activation)]
+        d = h
+    if out_dim is not None:
+        layers.append(nn.Linear(d, out_dim))
+    return nn.Sequential(*layers)
+
+
+class _AddAuxiliaryLoss(torch.autograd.Function):
+    """Identity on ``x`` whose backward also back-propagates ``loss`` (with gradient 1): the routing losses
+    reach the router through whichever loss the algorithm differentiates, without changing PPO's code."""
+
+    @staticmethod
+    def forward(ctx, x, loss):
+        ctx.save_for_backward(loss)
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (loss,) = ctx.saved_tensors
+        return grad_output, torch.ones_like(loss)
+
+
+def load_balance_loss(probs: torch.Tensor, top1: torch.Tensor) -> torch.Tensor:
+    """Switch-Transformer load balancing: N · Σ_i f_i · P_i.
+
+    f_i: fraction of samples whose top-1 expert is i (not differentiable); P_i: mean router probability
+    of expert i. Equals 1 for a perfectly balanced router; N when one expert takes everything.
+    """
+    n = probs.shape[-1]
+    f = torch.bincount(top1, minlength=n).to(probs.dtype) / max(1, top1.numel())
+    return n * (f * probs.mean(0)).sum()
+
+
+def routing_entropy(probs: torch.Tensor) -> torch.Tensor:
+    """Mean over samples of -Σ_k w_k log w_k [nats] (0 for a certain router, log N for a uniform one)."""
+    return -(probs * torch.log(probs.clamp_min(1e-12))).sum(-1).mean()
+
+
+class MixtureOfResidualExperts(MLPModel):
+    """See the module docstring. Constructor arguments follow rsl_rl models (``obs, obs_groups, obs_set,
+    output_dim`` then the configuration)."""
+
+    def __init__(
+        self,
+        obs: TensorDict,
+        obs_groups: dict[str, list[str]],
+        obs_set: str,
+        output_dim: int,
+        base_action_group: str = "base_action",
+        num_experts: int = 4,
+        top_k: int = 1,
+        num_shared_experts: int = 1,
+        renormalize: bool = False,
+        encoder_dims: tuple[int, ...] | list[int] = (512, 256),
+        expert_dims: tuple[int, ...] | list[int] = (256, 128),
+        router_dims: tuple[int, ...] | list[int] = (128,),
+        activation: str = "elu",
+        obs_normalization: bool = False,
+        distribution_cfg: dict | None = None,
+        hidden_dims=None,  # an MLPModel config field: MoRE's sizes are encoder/expert/router_dims
+    ) -> None:
+        nn.Module.__init__(self)
+        if not 1 <= top_k <= num_experts:
+            raise ValueError(f"top_k must lie in [1, num_experts={num_experts}], got {top_k}")
+        groups = obs_groups[obs_set]
+        if base_action_group not in obs:
+            raise ValueError(f"MoRE needs the base action as observation group '{base_action_group}'; "
+                             f"the environment provides {list(obs.keys())}")
+        self.base_action_group = base_action_group
+        self.obs_groups = [g for g in groups if g != base_action_group]
+        self.obs_dim = sum(obs[g].shape[-1] for g in self.obs_groups)
+        base_dim = obs[base_action_group].shape[-1]
+        self.base_dim = base_dim
+        self.num_experts, self.top_k, self.renormalize = num_experts, top_k, renormalize
+        self.obs_normalization = obs_normalization
+        self.obs_normalizer = EmpiricalNormalization(self.obs_dim) if obs_normalization else nn.Identity()
+        if distribution_cfg is not None:
+            dist_class, dist_cfg = resolve_class(distribution_cfg)
+            self.distribution = dist_class(output_dim, **dist_cfg)
+            head_dim = self.distribution.input_dim
+        else:
+            self.distribution = None
+            head_dim = output_dim
+        feat, hidden = encoder_dims[-1], expert_dims[-1]
+        self.encoder = mlp(self.obs_dim, list(encoder_dims), activation)
+        self.router = mlp(feat, list(router_dims), activation, num_experts)
+        self.experts = nn.ModuleList(mlp(feat + base_dim, list(expert_dims), activation) for _ in range(num_experts))
+        self.shared_experts = nn.ModuleList(mlp(feat + base_dim, list(expert_dims), activation)
+                                            for _ in range(num_shared_experts))
+        self.head = nn.Linear(hidden, head_dim)
+        self.mlp = self.head  # rsl_rl's distributions initialise the last linear layer of ``mlp``
+        if self.distribution is not None:
+            self.distribution.init_mlp_weights(nn.Sequential(self.head))
+        self._routing_coefs: tuple[float, float] | None = None
+        self._stats: dict[str, torch.Tensor] = {}
+        self.last_probs: torch.Tensor | None = None
+        self.last_top_idx: torch.Tensor | None = None
+
+    # ------------------------------------------------------------------ forward
+    def get_latent(self, obs: TensorDict, masks=None, hidden_state=None) -> torch.Tensor:
+        return self.obs_normalizer(torch.cat([obs[g] for g in self.obs_groups], dim=-1))
+
+    def mixture(self, latent: torch.Tensor, base_action: torch.Tensor) -> torch.Tensor:
+        """The head input y (B, hidden) for normalised inputs ``latent`` and the base action."""
+        f = self.encoder(latent)
+        probs = torch.softmax(self.router(f), dim=-1)
+        top_w, top_idx = probs.topk(self.top_k, dim=-1)
+        if self.renormalize:
+            top_w = top_w / top_w.sum(-1, keepdim=True)
+        x = torch.cat([f, base_action], dim=-1)
+        y = sum(e(x) for e in self.shared_experts)
+        for k, expert in enumerate(self.experts):
+            hit = top_idx == k  # (B, top_k)
+            rows = hit.any(-1).nonzero(as_tuple=True)[0]
+            if rows.numel() == 0:
+                continue
+            weight = (top_w * hit).sum(-1)[rows, None]
+            y = y.index_add(0, rows, weight * expert(x[rows]))
+        self.last_probs, self.last_top_idx = probs.detach(), top_idx  # for diagnostics (expert id per step)
+        if self._routing_coefs is not None and torch.is_grad_enabled():
+            lb = load_balance_loss(probs, top_idx[:, 0])
+            ent = routing_entropy(probs)
+            y = _AddAuxiliaryLoss.apply(y, self._routing_coefs[0] * lb + self._routing_coefs[1] * ent)
+            self._accumulate(probs, top_idx[:, 0], lb, ent)
+        return y
+
+    def forward(self, obs: TensorDict, masks=None, hidden_state=None, stochastic_output: bool = False) -> torch.Tensor:
+        out = self.head(self.mixture(self.get_latent(obs), obs[self.base_action_group]))
+        if self.distribution is not None:
+            if stochastic_output:
+                self.distribution.update(out)
+                return self.distribution.sample()
+            return self.distribution.deterministic_output(out)
+        return out
+
+    def update_normalization(self, obs: TensorDict) -> None:
+        if self.obs_normalization:
+            self.obs_normalizer.update(torch.cat([obs[g] for g in self.obs_groups], dim=-1))
+
+    # ------------------------------------------------------------------ routing losses and statistics
+    def enable_routing_losses(self, load_balance_coef: float, entropy_coef: float) -> None:
+        """From now on, forward passes with gradients add ``load_balance_coef · L_lb + entropy_coef · H``."""
+        self._routing_coefs = (float(load_balance_coef), float(entropy_coef))
+        self._stats = {}
+
+    def disable_routing_losses(self) -> dict[str, float]:
+        """Stop adding the losses; return the means over the passes since :meth:`enable_routing_losses`."""
+        self._routing_coefs = None
+        n = float(self._stats.pop("count", torch.tensor(0.0)))
+        out = {k: float(v) / max(n, 1.0) for k, v in self._stats.items() if k != "load"}
+        if "load" in self._stats:
+            for i, frac in enumerate((self._stats["load"] / max(n, 1.0)).tolist()):
+                out[f"moe_load_expert_{i}"] = frac
+        self._stats = {}
+        return out
+
+    def _accumulate(self, probs, top1, lb, ent):
+        with torch.no_grad():
+            load = torch.bincount(top1, minlength=self.num_experts).to(probs.dtype) / max(1, top1.numel())
+            new = {"moe_load_balance": lb.detach(), "moe_router_entropy": ent.detach(),
+                   "moe_top1_weight": probs.max(-1).values.mean(), "load": load, "count": torch.tensor(1.0)}
+            for k, v in new.items():
+                self._stats[k] = self._stats.get(k, 0.0) + v
+
+    # ------------------------------------------------------------------ export
+    def as_jit(self) -> nn.Module:
+        return _ExportableMoRE(self)
+
+    def as_onnx(self, verbose: bool) -> nn.Module:
+        module = _ExportableMoRE(self)
+        module.is_recurrent = False
+        module.input_names = ["obs", "base_action"]
+        module.output_names = ["actions"]
+        module.get_dummy_inputs = lambda: (torch.zeros(1, self.obs_dim), torch.zeros(1, module.base_dim))
+        return module
+
+
+class _ExportableMoRE(nn.Module):
+    """Deterministic MoRE for TorchScript/ONNX: forward(obs, base_action) with the groups concatenated.
+
+    Dense over the experts (export graphs need static shapes): the top-k mask keeps the result equal to
+    the sparse model's.
+    """
+
+    def __init__(self, model: MixtureOfResidualExperts):
+        super().__init__()
+        import copy
+
+        m = copy.deepcopy(model).cpu()
+        self.normalizer = m.obs_normalizer
+        self.encoder, self.router, self.head = m.encoder, m.router, m.head
+        self.experts, self.shared_experts = m.experts, m.shared_experts
+        self.top_k, self.renormalize = m.top_k, m.renormalize
+        self.base_dim = m.base_dim
+
+    def forward(self, obs: torch.Tensor, base_action: torch.Tensor) -> torch.Tensor:
+        f = self.encoder(self.normalizer(obs))
+        probs = torch.softmax(self.router(f), dim=-1)
+        top_w, top_idx = probs.topk(self.top_k, dim=-1)
+        if self.renormalize:
+            top_w = top_w / top_w.sum(-1, keepdim=True)
+        weights = torch.zeros_like(probs).scatter(-1, top_idx, top_w)
+        x = torch.cat([f, base_action], dim=-1)
+        y = torch.zeros(x.shape[0], self.head.in_features, dtype=x.dtype)
+        for s in self.shared_experts:
+            y = y + s(x)
+        for k, e in enumerate(self.experts):
+            y = y + weights[:, k:k + 1] * e(x)
+        return self.head(y)

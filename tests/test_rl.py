@@ -1,0 +1,157 @@
+"""RSL-RL extensions: Mixture of Residual Experts and MoE-PPO (pure torch; the env runs are in test_hotrack)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from tensordict import TensorDict
+
+from dex_more.rl.mixture_of_residual_experts import MixtureOfResidualExperts, load_balance_loss, routing_entropy
+
+OBS, ACT = 20, 6
+
+
+def make(num_experts=4, top_k=1, seed=0, **kw):
+    torch.manual_seed(seed)
+    obs = TensorDict({"policy": torch.randn(8, OBS), "base_action": torch.randn(8, ACT)}, batch_size=[8])
+    model = MixtureOfResidualExperts(obs, {"actor": ["policy", "base_action"]}, "actor", ACT, num_experts=num_experts,
+                                     top_k=top_k, encoder_dims=[32, 16], expert_dims=[16], router_dims=[16], **kw)
+    return model, obs
+
+
+def batch(n, seed=1):
+    g = torch.Generator().manual_seed(seed)
+    return TensorDict({"policy": torch.randn(n, OBS, generator=g), "base_action": torch.randn(n, ACT, generator=g)},
+                      batch_size=[n])
+
+
+def test_shapes_and_base_action_group_is_required():
+    model, obs = make()
+    assert model(obs).shape == (8, ACT)
+    assert model.obs_dim == OBS  # the base action goes to the experts, not the encoder
+    with pytest.raises(ValueError, match="base action"):
+        MixtureOfResidualExperts(TensorDict({"policy": torch.randn(2, OBS)}, batch_size=[2]), {"actor": ["policy"]},
+                                 "actor", ACT)
+
+
+def _grad_norms(module):
+    return [0.0 if p.grad is None else float(p.grad.abs().sum()) for p in module.parameters()]
+
+
+def test_top1_gradients_reach_only_the_selected_expert_and_the_shared_one():
+    model, _ = make()
+    x = batch(32)
+    for i in range(6):
+        model.zero_grad()
+        sample = x[i:i + 1]
+        model(sample).sum().backward()
+        chosen = int(model.last_top_idx[0, 0])
+        for k, expert in enumerate(model.experts):
+            touched = sum(_grad_norms(expert)) > 0
+            assert touched == (k == chosen), f"sample {i}: expert {k} got gradient {touched}, chosen {chosen}"
+        assert sum(_grad_norms(model.shared_experts)) > 0
+        assert sum(_grad_norms(model.router)) > 0  # through the kept weight w'_chosen
+
+
+def test_sparse_experts_see_only_their_samples():
+    model, _ = make()
+    seen = {k: 0 for k in range(4)}
+    for k, e in enumerate(model.experts):
+        e.register_forward_hook(lambda m, inp, out, k=k: seen.__setitem__(k, seen[k] + inp[0].shape[0]))
+    x = batch(64)
+    model(x)
+    counts = torch.bincount(model.last_top_idx[:, 0], minlength=4).tolist()
+    assert [seen[k] for k in range(4)] == counts and sum(counts) == 64
+
+
+def test_top_k_equal_to_num_experts_is_the_dense_mixture():
+    model, _ = make(top_k=4)
+    x = batch(16)
+    with torch.no_grad():
+        f = model.encoder(model.get_latent(x))
+        p = torch.softmax(model.router(f), -1)
+        z = torch.cat([f, x["base_action"]], -1)
+        y = sum(p[:, k:k + 1] * e(z) for k, e in enumerate(model.experts)) + model.shared_experts[0](z)
+        assert torch.allclose(model(x), model.head(y), atol=1e-6)
+
+
+def test_load_balance_loss_matches_a_hand_computation():
+    probs = torch.tensor([[0.7, 0.1, 0.1, 0.1], [0.6, 0.2, 0.1, 0.1], [0.1, 0.8, 0.05, 0.05], [0.25, 0.25, 0.25, 0.25]])
+    top1 = probs.argmax(-1)  # 0, 0, 1, 0
+    f = [3 / 4, 1 / 4, 0, 0]
+    P = [(0.7 + 0.6 + 0.1 + 0.25) / 4, (0.1 + 0.2 + 0.8 + 0.25) / 4, (0.1 + 0.1 + 0.05 + 0.25) / 4, (0.1 + 0.1 + 0.05 + 0.25) / 4]
+    assert float(load_balance_loss(probs, top1)) == pytest.approx(4 * sum(a * b for a, b in zip(f, P)))
+    # perfectly balanced -> 1; collapsed onto one expert -> N
+    assert float(load_balance_loss(torch.full((4, 4), 0.25), torch.arange(4))) == pytest.approx(1.0)
+    assert float(load_balance_loss(torch.tensor([[1.0, 0, 0, 0]] * 4), torch.zeros(4, dtype=torch.long))) == pytest.approx(4.0)
+
+
+def test_routing_entropy_value_and_sign():
+    assert float(routing_entropy(torch.full((3, 4), 0.25))) == pytest.approx(math.log(4))
+    assert float(routing_entropy(torch.tensor([[1.0, 0.0, 0.0, 0.0]]))) == pytest.approx(0.0, abs=1e-9)
+    # penalising entropy (positive coefficient) pushes the router toward confident choices:
+    # one gradient step on the penalty lowers the entropy
+    model, _ = make()
+    x = batch(64)
+    opt = torch.optim.SGD(model.router.parameters(), lr=0.5)
+    with torch.no_grad():
+        before = float(routing_entropy(torch.softmax(model.router(model.encoder(model.get_latent(x))), -1)))
+    model.enable_routing_losses(0.0, 1.0)
+    opt.zero_grad()
+    (0.0 * model(x).sum()).backward()  # only the injected routing loss has a gradient
+    opt.step()
+    model.disable_routing_losses()
+    with torch.no_grad():
+        after = float(routing_entropy(torch.softmax(model.router(model.encoder(model.get_latent(x))), -1)))
+    assert after < before
+
+
+def test_routing_losses_add_exactly_their_gradient():
+    model, _ = make()
+    x = batch(32)
+    c_lb, c_ent = 0.3, 0.7
+    model.zero_grad()
+    model(x).sum().backward()
+    base = [p.grad.clone() if p.grad is not None else torch.zeros_like(p) for p in model.parameters()]
+    model.zero_grad()
+    f = model.encoder(model.get_latent(x))
+    probs = torch.softmax(model.router(f), -1)
+    (c_lb * load_balance_loss(probs, probs.argmax(-1)) + c_ent * routing_entropy(probs)).backward()
+    aux = [p.grad.clone() if p.grad is not None else torch.zeros_like(p) for p in model.parameters()]
+    model.zero_grad()
+    model.enable_routing_losses(c_lb, c_ent)
+    model(x).sum().backward()
+    stats = model.disable_routing_losses()
+    for g, a, p in zip(base, aux, model.parameters()):
+        got = p.grad if p.grad is not None else torch.zeros_like(p)
+        assert torch.allclose(got, g + a, atol=1e-6)
+    assert set(stats) >= {"moe_load_balance", "moe_router_entropy", "moe_top1_weight", "moe_load_expert_0"}
+    assert sum(stats[f"moe_load_expert_{k}"] for k in range(4)) == pytest.approx(1.0)
+
+
+def test_checkpoint_round_trip_gives_identical_outputs(tmp_path):
+    model, obs = make(obs_normalization=True, distribution_cfg={"class_name": "GaussianDistribution", "init_std": 0.3})
+    model.update_normalization(batch(100, seed=5))
+    path = tmp_path / "more.pt"
+    torch.save(model.state_dict(), path)
+    other, _ = make(seed=9, obs_normalization=True, distribution_cfg={"class_name": "GaussianDistribution", "init_std": 0.3})
+    x = batch(16)
+    assert not torch.allclose(other(x), model(x))
+    other.load_state_dict(torch.load(path))
+    assert torch.equal(other(x), model(x))
+
+
+def test_exported_policy_matches_the_eager_model(tmp_path):
+    model, _ = make(obs_normalization=True, distribution_cfg={"class_name": "GaussianDistribution", "init_std": 0.3})
+    model.update_normalization(batch(100, seed=5))
+    x = batch(64)
+    scripted = torch.jit.script(model.as_jit())
+    path = tmp_path / "policy.pt"
+    scripted.save(str(path))
+    loaded = torch.jit.load(str(path))
+    assert torch.allclose(loaded(x["policy"], x["base_action"]), model(x), atol=1e-5)
+    onnx_module = model.as_onnx(verbose=False)
+    torch.onnx.export(onnx_module, onnx_module.get_dummy_inputs(), str(tmp_path / "policy.onnx"),
+                      input_names=onnx_module.input_names, output_names=onnx_module.output_names, dynamo=False)
+    assert (tmp_path / "policy.onnx").stat().st_size > 1000
