@@ -1,0 +1,177 @@
+"""One-command evaluation of HO-tracking policies, scored like the HO-Tracker challenge.
+
+Every clip is played from frame 0 (``eval_mode``: final termination thresholds), ``rollouts`` times, with
+the deterministic policy. A rollout succeeds when its clip runs out (minus 3 frames) without a
+termination. E_t, E_r, E_j, E_ft are per-frame errors (:mod:`dex_more.metrics`) averaged over the frames
+of a rollout, then over the *successful* rollouts; SR = successful / all. Rows: Left, Right, Bimanual (by
+the hands of the clip) and Overall.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+
+METRICS = ("E_r", "E_t", "E_j", "E_ft")
+ROWS = ("Left", "Right", "Bimanual", "Overall")
+
+
+@dataclass
+class ClipResult:
+    clip: str
+    category: str  # Left / Right / Bimanual
+    rollouts: int
+    successes: int
+    lengths: list[int]
+    metrics: dict[str, float]  # means over successful rollouts (NaN if none)
+    all_rollout_metrics: dict[str, float]  # means over every rollout, for diagnosis
+    routing: dict = field(default_factory=dict)  # MoRE: per-step weights/expert of rollout 0, expert load
+
+
+def _category(sides: tuple[str, ...]) -> str:
+    return "Bimanual" if len(sides) == 2 else ("Left" if sides == ("left",) else "Right")
+
+
+def evaluate_clip(task: str, checkpoint: str, clip: str, manifest: str | None, rollouts: int, seed: int,
+                  device: str = "cpu") -> ClipResult:
+    from dex_more.rl.rollout import build_policy_env
+
+    overrides = [f"env.commands.motion.clip_names=[{clip}]"]
+    if manifest:
+        overrides.append(f"env.commands.motion.manifest={os.path.abspath(manifest)}")
+    torch.manual_seed(seed)
+    env, runner, policy = build_policy_env(task, checkpoint, rollouts, device, overrides, eval_mode=True, seed=seed)
+    try:
+        base = env.unwrapped
+        cmd = base.command_manager.get_term("motion")
+        actor = runner.alg.actor
+        n = base.num_envs
+        sums = {k: torch.zeros(n) for k in METRICS}
+        steps = torch.zeros(n)
+        done = torch.zeros(n, dtype=torch.bool)
+        success = torch.zeros(n, dtype=torch.bool)
+        weights, experts, load = [], [], None
+        obs = env.get_observations()
+        with torch.inference_mode():
+            while not bool(done.all()):
+                action = policy(obs)
+                if getattr(actor, "last_probs", None) is not None:
+                    probs, top = actor.last_probs.cpu(), actor.last_top_idx[:, 0].cpu()
+                    if not done[0]:
+                        weights.append(probs[0].tolist())
+                        experts.append(int(top[0]))
+                    counts = torch.bincount(top[~done], minlength=probs.shape[-1]).float()
+                    load = counts if load is None else load + counts
+                obs, _, dones, _ = env.step(action)
+                live = ~done
+                steps += live.float()
+                for k in METRICS:
+                    if k in cmd.step_metrics:
+                        sums[k] += torch.where(live, cmd.step_metrics[k].cpu(), torch.zeros(n))
+                ended = dones.cpu().bool() & live
+                success |= ended & base.reset_time_outs.cpu() & ~base.reset_terminated.cpu()
+                done |= ended
+        per_rollout = {k: (sums[k] / steps.clamp(min=1)).numpy() for k in METRICS if k in cmd.step_metrics}
+        ok = success.numpy()
+        metrics = {k: float(v[ok].mean()) if ok.any() else math.nan for k, v in per_rollout.items()}
+        routing = {}
+        if load is not None:
+            routing = {"weights": weights, "expert": experts, "load": (load / load.sum()).tolist()}
+        sides = tuple(cmd.sides)
+        return ClipResult(clip, _category(sides), n, int(ok.sum()), steps.int().tolist(), metrics,
+                          {k: float(v.mean()) for k, v in per_rollout.items()}, routing)
+    finally:
+        env.close()
+
+
+def summarize(results: list[ClipResult]) -> dict[str, dict[str, float]]:
+    """The challenge table: per row, metric means over successful rollouts (rollout-weighted) and SR."""
+    table = {}
+    for row in ROWS:
+        rs = [r for r in results if row == "Overall" or r.category == row]
+        total = sum(r.rollouts for r in rs)
+        succ = sum(r.successes for r in rs)
+        entry = {}
+        for k in METRICS:
+            vals = [(r.metrics.get(k, math.nan), r.successes) for r in rs if r.successes and not math.isnan(r.metrics.get(k, math.nan))]
+            w = sum(s for _, s in vals)
+            entry[k] = sum(v * s for v, s in vals) / w if w else math.nan
+        entry["SR"] = succ / total if total else math.nan
+        entry["rollouts"] = total
+        table[row] = entry
+    return table
+
+
+def format_table(table: dict[str, dict[str, float]]) -> str:
+    def f(v, prec=3):
+        return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{prec}f}"
+
+    lines = [f"{'':10s}{'E_r (deg)':>11s}{'E_t (cm)':>10s}{'E_j (cm)':>10s}{'E_ft (cm)':>11s}{'SR':>8s}{'rollouts':>10s}"]
+    for row, e in table.items():
+        lines.append(f"{row:10s}{f(e['E_r']):>11s}{f(e['E_t']):>10s}{f(e['E_j']):>10s}{f(e['E_ft']):>11s}"
+                     f"{f(e['SR']):>8s}{e['rollouts']:>10d}")
+    return "\n".join(lines)
+
+
+def write_report(results: list[ClipResult], table: dict, out_dir: str, meta: dict) -> list[str]:
+    """JSON (table + per clip), CSV (table), CSV (per clip) and, for MoRE policies, the routing plot."""
+    os.makedirs(out_dir, exist_ok=True)
+    paths = []
+    with open(os.path.join(out_dir, "evaluation.json"), "w") as fh:
+        json.dump({"meta": meta, "table": table, "clips": [asdict(r) for r in results]}, fh, indent=1,
+                  default=lambda o: None)
+    paths.append(os.path.join(out_dir, "evaluation.json"))
+    with open(os.path.join(out_dir, "evaluation.csv"), "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["row", *METRICS, "SR", "rollouts"])
+        for row, e in table.items():
+            w.writerow([row, *[e[k] for k in METRICS], e["SR"], e["rollouts"]])
+    paths.append(os.path.join(out_dir, "evaluation.csv"))
+    with open(os.path.join(out_dir, "per_clip.csv"), "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["clip", "category", *METRICS, "successes", "rollouts", "mean_length"])
+        for r in results:
+            w.writerow([r.clip, r.category, *[r.metrics.get(k, math.nan) for k in METRICS], r.successes, r.rollouts,
+                        float(np.mean(r.lengths))])
+    paths.append(os.path.join(out_dir, "per_clip.csv"))
+    if any(r.routing for r in results):
+        paths.append(plot_routing(results, os.path.join(out_dir, "expert_activation.png")))
+    return paths
+
+
+def plot_routing(results: list[ClipResult], path: str) -> str:
+    """MoRE report figure: per clip, router weights and the selected expert over the steps of rollout 0;
+    and the expert load over the whole evaluation."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    routed = [r for r in results if r.routing]
+    fig, axes = plt.subplots(len(routed) + 1, 1, figsize=(10, 2.4 * (len(routed) + 1)), squeeze=False)
+    total = None
+    for ax, r in zip(axes[:-1, 0], routed):
+        w = np.array(r.routing["weights"])
+        if len(w):
+            ax.imshow(w.T, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+            ax.plot(r.routing["expert"], "r.", ms=3, label="selected expert")
+            ax.set_yticks(range(w.shape[1]))
+            ax.legend(loc="upper right", fontsize=7)
+        ax.set_ylabel("expert")
+        ax.set_title(f"{r.clip}: router weight (colour) and selected expert (red) per step", fontsize=9)
+        load = np.array(r.routing["load"]) * sum(r.lengths)
+        total = load if total is None else total + load
+    ax = axes[-1, 0]
+    ax.bar(range(len(total)), total / total.sum())
+    ax.set_xlabel("expert")
+    ax.set_ylabel("load fraction")
+    ax.set_title("expert load over the evaluation", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
