@@ -155,3 +155,64 @@ def test_exported_policy_matches_the_eager_model(tmp_path):
     torch.onnx.export(onnx_module, onnx_module.get_dummy_inputs(), str(tmp_path / "policy.onnx"),
                       input_names=onnx_module.input_names, output_names=onnx_module.output_names, dynamo=False)
     assert (tmp_path / "policy.onnx").stat().st_size > 1000
+
+
+# ------------------------------------------------------------------------------------------------ hyper-policy
+
+
+def _fake_run(tmp_path, name, seed, obs_dim, act_dim):
+    """An RSL-RL run folder (checkpoint + params/agent.yaml + run.json) of a random MLP actor."""
+    import json
+
+    import yaml
+    from rsl_rl.models import MLPModel
+
+    torch.manual_seed(seed)
+    run = tmp_path / name
+    (run / "params").mkdir(parents=True)
+    cfg = {"class_name": "MLPModel", "hidden_dims": [16], "activation": "elu", "obs_normalization": False,
+           "distribution_cfg": {"class_name": "GaussianDistribution", "init_std": 0.5}}
+    (run / "params" / "agent.yaml").write_text(yaml.safe_dump({"actor": cfg}))
+    (run / "run.json").write_text(json.dumps({"task": "base-task"}))
+    td = TensorDict({"policy": torch.zeros(1, obs_dim)}, batch_size=[1])
+    kw = {k: v for k, v in cfg.items() if k != "class_name"}
+    actor = MLPModel(td, {"actor": ["policy"]}, "actor", act_dim, **kw)
+    torch.save({"actor_state_dict": actor.state_dict()}, run / "model_0.pt")
+    return str(run / "model_0.pt"), actor
+
+
+def _hyper(tmp_path, weight_mode="softmax"):
+    from dex_more.rl.hyper_policy import HyperPolicy
+
+    paths, actors = zip(*[_fake_run(tmp_path, f"base{i}", i, 10, ACT) for i in range(3)])
+    obs = TensorDict({"policy": torch.randn(4, 30), "base": torch.randn(4, 10)}, batch_size=[4])
+    model = HyperPolicy(obs, {"actor": ["policy", "base"]}, "actor", ACT, base_checkpoints=list(paths),
+                        base_obs_group="base", hidden_dims=[32], weight_mode=weight_mode)
+    return model, obs, actors
+
+
+@pytest.mark.parametrize("mode", ["softmax", "abs_normalized"])
+def test_hyper_policy_one_hot_weights_and_zero_residual_give_that_base(tmp_path, mode):
+    model, obs, actors = _hyper(tmp_path, mode)
+    last = model.mlp[-1]
+    with torch.no_grad():
+        last.weight.zero_()
+        last.bias.zero_()
+        last.bias[:3] = torch.tensor([50.0, -50.0, -50.0]) if mode == "softmax" else torch.tensor([1.0, 0.0, 0.0])
+    out = model(obs)
+    expect = actors[0](TensorDict({"policy": obs["base"]}, batch_size=[4]))
+    assert torch.allclose(out, expect, atol=1e-6)
+    assert torch.allclose(model.last_weights, torch.tensor([1.0, 0.0, 0.0]).expand(4, 3), atol=1e-6)
+
+
+def test_hyper_policy_mixes_by_normalised_weights_and_never_trains_the_bases(tmp_path):
+    model, obs, actors = _hyper(tmp_path)
+    out = model(obs)
+    lam = model.last_weights
+    bases = torch.stack([a(TensorDict({"policy": obs["base"]}, batch_size=[4])) for a in actors], 1)
+    residual = model.mlp(model.get_latent(obs))[:, 3:]
+    assert torch.allclose(out, residual + (lam[..., None] * bases).sum(1), atol=1e-6)
+    out.sum().backward()
+    assert all(p.grad is None for p in model.bases.parameters())
+    assert all(not p.requires_grad for p in model.bases.parameters())
+    assert model.mlp[0].weight.grad is not None

@@ -33,3 +33,14 @@ class MoEPPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
     class_name: str = "dex_more.rl.moe_ppo:MoEPPO"
     load_balance_coef: float = 0.01
     router_entropy_coef: float = 0.01
+
+
+@configclass
+class HyperPolicyModelCfg(RslRlMLPModelCfg):
+    """:class:`~dex_more.rl.hyper_policy.HyperPolicy` (ResDex): λ over frozen bases plus a residual."""
+
+    class_name: str = "dex_more.rl.hyper_policy:HyperPolicy"
+    base_checkpoints: list[str] = []
+    base_obs_group: str = "base"
+    weight_mode: str = "softmax"
+    hidden_dims: list[int] = [1024, 1024, 512, 512]
