@@ -297,3 +297,17 @@ def test_play_rejects_a_checkpoint_of_another_task(imitators):
 
     with pytest.raises(CheckpointError, match="trained on 'Dex-HOTrack-Imitator-v0'"):
         build_policy_env("Dex-HOTrack-Imitator-Left-v0", imitators["right"])
+
+
+def test_dagger_distills_a_more_teacher_into_a_point_cloud_student(log_root):
+    """The teacher is a MoRE residual checkpoint; the student sees points on the object, not its state."""
+    teacher = train_in_process("Dex-HOTrack-Right-FromScratch-v0", log_root)
+    student = train_in_process("Dex-HOTrack-Right-FromScratch-v0", log_root,
+                               ["--agent", "rsl_rl_distillation_cfg_entry_point", "--checkpoint", teacher,
+                                "--experiment_name", "Dex-HOTrack-Right-FromScratch-v0"])
+    state = torch.load(student, weights_only=False)
+    assert "student_state_dict" in state and "teacher_state_dict" in state
+    assert any(k.startswith("encoder.point_mlp") for k in state["student_state_dict"])
+    teacher_state = torch.load(teacher, weights_only=False)["actor_state_dict"]
+    for k, v in teacher_state.items():  # the teacher is the trained actor, unchanged
+        assert torch.equal(state["teacher_state_dict"][k], v), k

@@ -216,3 +216,27 @@ def test_hyper_policy_mixes_by_normalised_weights_and_never_trains_the_bases(tmp
     assert all(p.grad is None for p in model.bases.parameters())
     assert all(not p.requires_grad for p in model.bases.parameters())
     assert model.mlp[0].weight.grad is not None
+
+
+# ------------------------------------------------------------------------------------------------ point-cloud student
+
+
+def test_point_cloud_student_is_order_invariant_and_uses_the_points():
+    from dex_more.rl.point_cloud_student import PointCloudStudent
+
+    torch.manual_seed(0)
+    obs = TensorDict({"student": torch.randn(5, 12), "point_cloud": torch.randn(5, 64 * 3)}, batch_size=[5])
+    model = PointCloudStudent(obs, {"student": ["student", "point_cloud"]}, "student", ACT,
+                              point_dims=[16, 32], hidden_dims=[32])
+    out = model(obs)
+    assert out.shape == (5, ACT)
+    perm = torch.randperm(64)
+    shuffled = obs.clone()
+    shuffled["point_cloud"] = obs["point_cloud"].view(5, 64, 3)[:, perm].reshape(5, -1)
+    assert torch.allclose(model(shuffled), out, atol=1e-6)
+    moved = obs.clone()
+    moved["point_cloud"] = obs["point_cloud"] + 0.1
+    assert not torch.allclose(model(moved), out)
+    with pytest.raises(ValueError, match="N·3"):
+        PointCloudStudent(TensorDict({"student": torch.randn(2, 3), "point_cloud": torch.randn(2, 10)}, batch_size=[2]),
+                          {"student": ["student", "point_cloud"]}, "student", ACT)

@@ -44,3 +44,13 @@ class HyperPolicyModelCfg(RslRlMLPModelCfg):
     base_obs_group: str = "base"
     weight_mode: str = "softmax"
     hidden_dims: list[int] = [1024, 1024, 512, 512]
+
+
+@configclass
+class PointCloudStudentCfg(RslRlMLPModelCfg):
+    """:class:`~dex_more.rl.point_cloud_student.PointCloudStudent`: PointNet over the object's points + MLP."""
+
+    class_name: str = "dex_more.rl.point_cloud_student:PointCloudStudent"
+    point_cloud_group: str = "point_cloud"
+    point_dims: list[int] = [64, 128, 256]
+    hidden_dims: list[int] = [512, 256, 128]

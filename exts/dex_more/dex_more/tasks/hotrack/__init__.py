@@ -32,8 +32,10 @@ for _family in tasks.HAND_FAMILIES:
             kwargs={
                 "env_cfg_entry_point": f"{tasks.__name__}:{_cls.__name__}",
                 "rsl_rl_cfg_entry_point": f"{agents.__name__}.rsl_rl_ppo_cfg:{_agent}",
-                **({} if _variant.startswith("Imitator") else
-                   {"rsl_rl_mlp_cfg_entry_point": f"{agents.__name__}.rsl_rl_ppo_cfg:HOTrackResidualMLPPPORunnerCfg"}),
+                **({} if _variant.startswith("Imitator") else {
+                    "rsl_rl_mlp_cfg_entry_point": f"{agents.__name__}.rsl_rl_ppo_cfg:HOTrackResidualMLPPPORunnerCfg",
+                    "rsl_rl_distillation_cfg_entry_point": f"{agents.__name__}.rsl_rl_ppo_cfg:HOTrackDistillationRunnerCfg",
+                }),
             },
         )
         TASK_IDS.append(_id)

@@ -154,8 +154,12 @@ class HOTrackEnvCfg(ManagerBasedRLEnvCfg):
             if residual:
                 group = f"imitator_{side}"
                 setattr(self.observations, group, ObsGroup(concatenate_terms=True, enable_corruption=False))
+                # the point-cloud student of the distillation stage sees what the imitators see, every hand
+                if not hasattr(self.observations, "student"):
+                    self.observations.student = ObsGroup(concatenate_terms=True, enable_corruption=False)
                 for name, term in _imitator_terms(side).items():
                     setattr(getattr(self.observations, group), name, term)
+                    setattr(self.observations.student, name, term)
                 setattr(self.actions, f"hand_{side}", mdp.ResidualHandTrackingActionCfg(
                     asset_name=f"robot_{side}", side=side, hand=hand_name, imitator_group=group,
                     from_scratch=self.from_scratch))
@@ -195,6 +199,11 @@ class HOTrackEnvCfg(ManagerBasedRLEnvCfg):
                 func=mdp.terminations.object_position_deviation, params={"index": i}))
             setattr(self.terminations, f"object_{i}_rotation", DoneTerm(
                 func=mdp.terminations.object_rotation_deviation, params={"index": i}))
+            # what a point-cloud student sees instead of the object's state (DAgger distillation)
+            if not hasattr(self.observations, "point_cloud"):
+                self.observations.point_cloud = ObsGroup(concatenate_terms=True, enable_corruption=False)
+            setattr(self.observations.point_cloud, f"object_{i}", ObsTerm(
+                func=mdp.observations.object_point_cloud, params={"index": i}))
         for k, side in enumerate(self.hands):
             i = k if len(specs) > 1 else 0
             pol = self.observations.policy

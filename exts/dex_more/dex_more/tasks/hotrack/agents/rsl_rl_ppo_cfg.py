@@ -4,7 +4,9 @@ from isaaclab.utils import configclass
 
 from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg
 
-from dex_more.rl.cfg import MoEPPOAlgorithmCfg, MoREModelCfg
+from isaaclab_rl.rsl_rl import RslRlDistillationAlgorithmCfg, RslRlDistillationRunnerCfg
+
+from dex_more.rl.cfg import MoEPPOAlgorithmCfg, MoREModelCfg, PointCloudStudentCfg
 
 
 @configclass
@@ -58,3 +60,24 @@ class HOTrackResidualMLPPPORunnerCfg(HOTrackPPORunnerCfg):
     def __post_init__(self):
         super().__post_init__()
         self.actor.distribution_cfg.init_std = 0.1
+
+
+@configclass
+class HOTrackDistillationRunnerCfg(RslRlDistillationRunnerCfg):
+    """DAgger: a point-cloud student imitates a trained MoRE teacher (``--agent rsl_rl_distillation_cfg_entry_point
+    --checkpoint <teacher model_*.pt>``). The student sees the hand's proprioception and reference targets
+    (the imitators' inputs), the frozen imitators' actions and the object's points; not the object's state."""
+
+    num_steps_per_env = 32
+    max_iterations = 500
+    save_interval = 50
+    experiment_name = "hotrack_distillation"
+    device = "cpu"
+    obs_groups = {"student": ["student", "point_cloud", "base_action"], "teacher": ["policy", "base_action"]}
+    student = PointCloudStudentCfg(
+        point_cloud_group="point_cloud", point_dims=[64, 128, 256], hidden_dims=[512, 256, 128], activation="elu",
+        obs_normalization=True, distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.1),
+    )
+    teacher = HOTrackResidualPPORunnerCfg().actor
+    algorithm = RslRlDistillationAlgorithmCfg(num_learning_epochs=2, learning_rate=1e-3, gradient_length=16,
+                                              max_grad_norm=1.0)

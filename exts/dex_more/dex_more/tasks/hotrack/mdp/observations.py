@@ -167,3 +167,30 @@ def progress(env) -> torch.Tensor:
 def imitator_action(env, side: str) -> torch.Tensor:
     """(N, A): the frozen imitator's action for the current state (what the residual is added to)."""
     return env.action_manager.get_term(f"hand_{side}").imitator_action()
+
+
+def object_point_cloud(env, index: int = 0, num_points: int = 128) -> torch.Tensor:
+    """(N, num_points · 3): points on the object's surface in the env frame [m] (a depth camera's view of
+    the object, without occlusion): sampled once in the object frame (seeded), moved by its pose."""
+    cache = env.__dict__.setdefault("_dex_point_cloud", {})
+    if index not in cache:
+        import numpy as np
+
+        from dex_more.motion.shapes import sdf_local
+
+        o = _cmd(env).clips[0].objects[index]
+        rng = np.random.default_rng(index)
+        # project random directions onto the surface by bisection along the ray from the origin
+        d = rng.normal(size=(num_points, 3))
+        d /= np.linalg.norm(d, axis=1, keepdims=True)
+        lo, hi = np.zeros(num_points), np.full(num_points, 1.0)
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            inside = sdf_local(o.shape, o.dims, d * mid[:, None]) < 0
+            lo, hi = np.where(inside, mid, lo), np.where(inside, hi, mid)
+        cache[index] = torch.tensor(d * lo[:, None], dtype=torch.float32, device=env.device)
+    pts = cache[index]
+    obj = env.scene[f"object_{index}"].data
+    q = obj.root_quat_w.torch[:, None].expand(-1, pts.shape[0], -1)
+    world = math_utils.quat_apply(q, pts.expand(env.num_envs, -1, -1))
+    return (world + (obj.root_pos_w.torch - env.scene.env_origins)[:, None]).flatten(1)
