@@ -22,6 +22,16 @@ os.environ.setdefault("WARP_CACHE_PATH", os.path.join(_ROOT, ".cache", "warp"))
 import torch  # noqa: E402
 
 
+def export_error(actor, obs, path: str) -> float:
+    """Largest difference between the exported TorchScript policy and the eager actor on ``obs``."""
+    jit = torch.jit.load(path)
+    flat = torch.cat([obs[g] for g in actor.obs_groups], dim=-1)
+    base = getattr(actor, "base_action_group", None)
+    with torch.inference_mode():
+        exported = jit(flat, obs[base]) if base else jit(flat)
+        return float((exported - actor(obs)).abs().max())
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--task", required=True)
@@ -39,7 +49,8 @@ def main() -> int:
         out = os.path.join(os.path.dirname(os.path.abspath(a.checkpoint)), "exported")
         runner.export_policy_to_jit(path=out, filename="policy.pt")
         runner.export_policy_to_onnx(path=out, filename="policy.onnx")
-        print(f"[play] exported policy.pt and policy.onnx to {out}")
+        diff = export_error(runner.alg.actor, env.get_observations(), os.path.join(out, "policy.pt"))
+        print(f"[play] exported policy.pt and policy.onnx to {out}; TorchScript vs eager: max |Δa| = {diff:.2e}")
     base = env.unwrapped
     cmd = base.command_manager.get_term("motion") if "motion" in base.command_manager.active_terms else None
     obs = env.get_observations()

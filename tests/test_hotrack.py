@@ -280,13 +280,24 @@ def test_two_iterations_of_training_write_a_checkpoint_that_play_loads(task, log
                 path = train_in_process(imitator, log_root)
             extra += ["--imitator", f"{side}={path}"]
     ckpt = train_in_process(task, log_root, extra)
-    env, _, policy = build_policy_env(task, ckpt, num_envs=1)
+    env, runner, policy = build_policy_env(task, ckpt, num_envs=1)
     try:
         obs = env.get_observations()
         with torch.inference_mode():
             action = policy(obs)
         assert action.shape == (1, env.num_actions) and torch.isfinite(action).all()
         env.step(action)
+        if task in ("Dex-HOTrack-Bimanual-v0", "Dex-HOTrack-Imitator-v0"):  # MoRE and MLP exports (play --export)
+            import importlib.util
+
+            spec = importlib.util.spec_from_file_location("play", os.path.join(os.path.dirname(__file__), "..", "scripts", "play.py"))
+            play = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(play)
+            out = os.path.join(os.path.dirname(ckpt), "exported")
+            runner.export_policy_to_jit(path=out, filename="policy.pt")
+            runner.export_policy_to_onnx(path=out, filename="policy.onnx")
+            assert play.export_error(runner.alg.actor, env.get_observations(), os.path.join(out, "policy.pt")) < 1e-5
+            assert os.path.getsize(os.path.join(out, "policy.onnx")) > 0
     finally:
         env.close()
 
