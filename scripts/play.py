@@ -6,7 +6,8 @@
 
 Residual checkpoints find their imitators in their run's params/env.yaml (override with
 ``env.actions.hand_<side>.imitator_checkpoint=PATH``). ``--export`` writes TorchScript and ONNX policies
-to ``<run>/exported/``. For the Isaac Sim GUI (PhysX), use Isaac Lab's player inside an Isaac Lab install:
+to ``<run>/exported/``; ``--record rollout.usda`` writes the rollout (and the reference, as a ghost) to a
+time-sampled USD file that Isaac Sim and usdview play. For the Isaac Sim GUI (PhysX), use Isaac Lab's player inside an Isaac Lab install:
 ``isaaclab.sh -p -m isaaclab_rl.entrypoints ... play`` with this extension installed.
 """
 from __future__ import annotations
@@ -41,6 +42,8 @@ def main() -> int:
     p.add_argument("--device", default="cpu")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--export", action="store_true", help="also export TorchScript + ONNX to <run>/exported/")
+    p.add_argument("--record", default=None, metavar="FILE.usda",
+                   help="record the rollout (hands, objects, the reference as a ghost) to a time-sampled USD file")
     a, overrides = p.parse_known_args()
     from dex_more.rl.rollout import build_policy_env
 
@@ -53,6 +56,11 @@ def main() -> int:
         print(f"[play] exported policy.pt and policy.onnx to {out}; TorchScript vs eager: max |Δa| = {diff:.2e}")
     base = env.unwrapped
     cmd = base.command_manager.get_term("motion") if "motion" in base.command_manager.active_terms else None
+    recorder = None
+    if a.record:
+        from dex_more.recording import RolloutRecorder
+
+        recorder = RolloutRecorder(base, a.record)
     obs = env.get_observations()
     done_count = torch.zeros(base.num_envs, dtype=torch.long)
     sums, steps = {}, torch.zeros(base.num_envs)
@@ -60,6 +68,8 @@ def main() -> int:
     with torch.inference_mode():
         while int(done_count.min()) < a.episodes:
             obs, _, dones, extras = env.step(policy(obs))
+            if recorder is not None:
+                recorder.record()
             steps += 1
             if cmd is not None:
                 for k, v in cmd.step_metrics.items():
@@ -75,6 +85,8 @@ def main() -> int:
                 steps[i] = 0
                 for s in sums.values():
                     s[i] = 0
+    if recorder is not None:
+        print(f"[play] recorded {recorder.frame} frames to {recorder.close()} (open it in Isaac Sim or usdview)")
     env.close()
     return 0
 
