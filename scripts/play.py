@@ -27,7 +27,7 @@ def export_error(actor, obs, path: str) -> float:
     """Largest difference between the exported TorchScript policy and the eager actor on ``obs``."""
     jit = torch.jit.load(path)
     flat = torch.cat([obs[g] for g in actor.obs_groups], dim=-1)
-    base = getattr(actor, "base_action_group", None)
+    base = getattr(actor, "base_action_group", None) or getattr(actor, "base_obs_group", None)  # MoRE / hyper-policy
     with torch.inference_mode():
         exported = jit(flat, obs[base]) if base else jit(flat)
         return float((exported - actor(obs)).abs().max())

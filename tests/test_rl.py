@@ -240,3 +240,10 @@ def test_point_cloud_student_is_order_invariant_and_uses_the_points():
     with pytest.raises(ValueError, match="N·3"):
         PointCloudStudent(TensorDict({"student": torch.randn(2, 3), "point_cloud": torch.randn(2, 10)}, batch_size=[2]),
                           {"student": ["student", "point_cloud"]}, "student", ACT)
+
+
+def test_hyper_policy_export_matches_eager(tmp_path):
+    model, obs, _ = _hyper(tmp_path)
+    flat = torch.cat([obs[g] for g in model.obs_groups], dim=-1)
+    scripted = torch.jit.script(model.as_jit())
+    assert torch.allclose(scripted(flat, obs["base"]), model(obs), atol=1e-5)

@@ -91,3 +91,41 @@ class HyperPolicy(MLPModel):
                 return self.distribution.sample()
             return self.distribution.deterministic_output(mean_in)
         return residual + mix
+
+    # ------------------------------------------------------------------ export
+    def as_jit(self) -> nn.Module:
+        return _ExportableHyperPolicy(self)
+
+    def as_onnx(self, verbose: bool) -> nn.Module:
+        module = _ExportableHyperPolicy(self)
+        module.is_recurrent = False
+        module.input_names = ["obs", "base_obs"]
+        module.output_names = ["actions"]
+        module.get_dummy_inputs = lambda: (torch.zeros(1, self.obs_dim), torch.zeros(1, module.base_obs_dim))
+        return module
+
+
+class _ExportableHyperPolicy(nn.Module):
+    """Deterministic hyper-policy for TorchScript/ONNX: forward(obs, base_obs), obs = its groups concatenated."""
+
+    def __init__(self, model: HyperPolicy):
+        super().__init__()
+        import copy
+
+        m = copy.deepcopy(model).cpu()
+        self.normalizer, self.mlp = m.obs_normalizer, m.mlp
+        self.bases = nn.ModuleList(b.as_jit() for b in m.bases)
+        self.num_bases, self.output_dim = m.num_bases, m.output_dim
+        self.softmax = m.weight_mode == "softmax"
+        self.base_obs_dim = m.bases[0].obs_dim
+
+    def forward(self, obs: torch.Tensor, base_obs: torch.Tensor) -> torch.Tensor:
+        out = self.mlp(self.normalizer(obs))
+        logits = out[:, :self.num_bases]
+        if self.softmax:
+            lam = torch.softmax(logits, dim=-1)
+        else:
+            lam = logits.abs() / logits.abs().sum(-1, keepdim=True).clamp_min(1e-8)
+        actions = torch.stack([b(base_obs) for b in self.bases], dim=1)
+        mix = (lam.unsqueeze(-1) * actions).sum(1) / lam.sum(-1, keepdim=True)
+        return out[:, self.num_bases:self.num_bases + self.output_dim] + mix
