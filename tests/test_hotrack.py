@@ -201,6 +201,45 @@ class TestOnTheRightHandTask:
         assert not term_fns.object_position_deviation(env).any()
 
 
+    def test_contact_reward_and_contact_loss_termination(self, right_env):
+        """At a grasp frame the fingertips press the object: the reward is exp(-1/ΣF) over the tips the
+        reference puts near the surface; lifted 5 cm off the reference, contact is lost and the episode ends."""
+        from dex_more.motion.shapes import sdf_world
+        from dex_more.tasks.hotrack.mdp import rewards as reward_fns
+
+        env = right_env
+        cmd = env.command_manager.get_term("motion")
+        ids = torch.arange(env.num_envs)
+        a = torch.zeros(env.num_envs, env.action_manager.total_action_dim)
+        grasp = int(np.flatnonzero(cmd.clips[0].hands["right"].contacts.all(-1))[10])  # all five tips touching
+        env.episode_length_buf[:] = 50
+        cmd.frame[:] = grasp
+        cmd.write_reference_state(ids)
+        for _ in range(2):
+            env.step(a)
+        sensor = env.scene["contacts_right"]
+        order = [sensor.body_names.index(b) for b in ("r_thumb_distal", "r_index_distal", "r_middle_distal",
+                                                      "r_ring_distal", "r_pinky_distal")]
+        forces = sensor.data.net_forces_w.torch.norm(dim=-1)[:, order]
+        clip = cmd.clips[0]
+        f = int(cmd.frame[0]) + 1
+        tips = cmd.keypoints["right"][0, f, [4, 8, 12, 16, 20]].double().numpy()
+        near = torch.tensor(sdf_world(clip.objects[0].shape, clip.objects[0].dims, clip.objects[0].pose[f], tips) < 0.03)
+        total = (forces[0] * near).sum()
+        assert total > 0, "the grasp should press the object"
+        expect = math.exp(-1.0 / float(total))
+        assert float(reward_fns.contact(env, "right", 0)[0]) == pytest.approx(expect, rel=1e-4)
+        assert not bool(term_fns.contact_lost(env, "right")[0])
+        # lift the hand 5 cm off the object and keep it there: no force for the sensor's whole history
+        lifted = cmd.joint_pos["right"][cmd.clip, cmd.frame].clone()
+        lifted[:, env.scene["robot_right"].joint_names.index("wrist_z")] += 0.05
+        env.scene["robot_right"].write_joint_position_to_sim_index(position=lifted)
+        for _ in range(4):
+            env.scene["robot_right"].write_joint_position_to_sim_index(position=lifted)
+            env.sim.step()
+            env.scene.update(env.physics_dt)
+        assert bool(term_fns.contact_lost(env, "right")[0])
+
     def test_metrics_match_an_independent_numpy_computation(self, right_env):
         env = right_env
         env.reset()

@@ -15,6 +15,7 @@ from isaaclab.managers import ObservationTermCfg as ObsTerm
 from isaaclab.managers import RewardTermCfg as RewTerm
 from isaaclab.managers import TerminationTermCfg as DoneTerm
 from isaaclab.scene import InteractiveSceneCfg
+from isaaclab.sensors import ContactSensorCfg
 from isaaclab.utils import configclass
 
 from dex_more.assets import GROUND_CFG, TABLE_CFG, get_hand, object_cfg
@@ -206,7 +207,16 @@ class HOTrackEnvCfg(ManagerBasedRLEnvCfg):
                 func=mdp.observations.object_point_cloud, params={"index": i}))
         for k, side in enumerate(self.hands):
             i = k if len(specs) > 1 else 0
+            # fingertip contact forces: ManipTrans' contact reward, contact-loss termination, privileged obs
+            tips = "|".join(get_hand(self.hands[side]).fingertip_body_names)
+            setattr(self.scene, f"contacts_{side}", ContactSensorCfg(
+                prim_path=f"{{ENV_REGEX_NS}}/Robot_{side}/.*/({tips})", history_length=3))
+            setattr(self.rewards, f"{side}_contact", RewTerm(func=mdp.rewards.contact, weight=1.0,
+                                                              params={"side": side, "index": i}))
+            setattr(self.terminations, f"{side}_contact_lost", DoneTerm(
+                func=mdp.terminations.contact_lost, params={"side": side, "index": i}))
             pol = self.observations.policy
+            setattr(pol, f"{side}_fingertip_forces", ObsTerm(func=mdp.observations.fingertip_forces, params={"side": side}))
             p = {"side": side, "index": i}
             setattr(pol, f"{side}_object_in_wrist", ObsTerm(func=mdp.observations.object_state_in_wrist_frame, params=p))
             setattr(pol, f"{side}_object_keypoint_dist", ObsTerm(func=mdp.observations.object_to_keypoint_distances, params=p))

@@ -28,6 +28,7 @@ from dex_more.motion.geometry import angular_velocity, linear_velocity, quat_con
 from dex_more.motion.hand_model import HandKinematics
 from dex_more.motion.library import DEFAULT_MANIFEST, load_clips, read_manifest, select_clips
 from dex_more.motion.reference_motion import ReferenceMotion
+from dex_more.motion.shapes import sdf_world
 
 LEVEL1_KEYPOINTS = (1, 5, 9, 13, 17)
 """MCP-level keypoints (thumb CMC, finger bases)."""
@@ -118,6 +119,16 @@ class ReferenceMotionCommand(CommandTerm):
             self.wrist_quat[s] = self._pad(quats)
             self.wrist_lin_vel[s] = self._pad([linear_velocity(p.numpy(), 1 / dt) for p, _ in poses])
             self.wrist_ang_vel[s] = self._pad([angular_velocity(qt, 1 / dt) for qt in quats])
+        # reference distance [m] of each fingertip keypoint to each object's surface: (C, T, 5) per (side, object)
+        self.tip_surface_distance = {}
+        for s in self.sides:
+            for i in range(self.cfg.num_objects):
+                per_clip = []
+                for c, clip in enumerate(self.clips):
+                    o = clip.objects[i]
+                    tips = self.keypoints[s][c, : clip.num_frames][:, list(TIP_KEYPOINTS)].double().cpu().numpy()
+                    per_clip.append(np.stack([sdf_world(o.shape, o.dims, o.pose[t], tips[t]) for t in range(clip.num_frames)]))
+                self.tip_surface_distance[(s, i)] = self._pad(per_clip)
         self.object_pose, self.object_lin_vel, self.object_ang_vel = [], [], []
         for i in range(self.cfg.num_objects):
             poses = [c.objects[i].pose for c in self.clips]

@@ -194,3 +194,11 @@ def object_point_cloud(env, index: int = 0, num_points: int = 128) -> torch.Tens
     q = obj.root_quat_w.torch[:, None].expand(-1, pts.shape[0], -1)
     world = math_utils.quat_apply(q, pts.expand(env.num_envs, -1, -1))
     return (world + (obj.root_pos_w.torch - env.scene.env_origins)[:, None]).flatten(1)
+
+
+def fingertip_forces(env, side: str) -> torch.Tensor:
+    """(N, 15): net contact force [N] on each fingertip (world frame), thumb first (privileged)."""
+    from .rewards import _tip_order
+
+    f = env.scene[f"contacts_{side}"].data.net_forces_w.torch[:, _tip_order(env, side)]
+    return f.flatten(1)

@@ -89,3 +89,27 @@ def power(env, side: str, k: float, wrist: bool) -> torch.Tensor:
     cols = cache[side] if wrist else ~cache[side]
     p = (robot.data.applied_torque.torch * robot.data.joint_vel.torch)[:, cols].abs().sum(-1)
     return torch.exp(-k * p)
+
+
+def contact(env, side: str, index: int = 0, near: float = 0.03) -> torch.Tensor:
+    """exp(-1 / ΣF): ΣF [N] = contact force on the fingertips whose reference lies within ``near`` [m] of the
+    object's surface (ManipTrans' contact term); 0 where the reference has no fingertip that close."""
+    cmd = _cmd(env)
+    forces = env.scene[f"contacts_{side}"].data.net_forces_w.torch.norm(dim=-1)  # (N, 5) in sensor body order
+    forces = forces[:, _tip_order(env, side)]
+    # fingertip bodies are thumb-first like the MANO tips; a four-fingered hand has no pinky column
+    near_tips = cmd.ref(cmd.tip_surface_distance[(side, index)])[:, : forces.shape[-1]] < near
+    total = (forces * near_tips).sum(-1)
+    return torch.where(total > 0, torch.exp(-1.0 / total.clamp_min(1e-6)), torch.zeros_like(total))
+
+
+def _tip_order(env, side: str) -> list[int]:
+    """Columns of the contact sensor in the hand's fingertip order (thumb … pinky)."""
+    from dex_more.assets import get_hand
+
+    cache = env.__dict__.setdefault("_dex_tip_order", {})
+    if side not in cache:
+        sensor = env.scene[f"contacts_{side}"]
+        tips = get_hand(_cmd(env).cfg.hands[side]).fingertip_body_names
+        cache[side] = [sensor.body_names.index(b) for b in tips]
+    return cache[side]

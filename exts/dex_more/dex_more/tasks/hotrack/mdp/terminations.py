@@ -73,3 +73,16 @@ def physics_blowup(env, max_joint_vel: float = 100.0, max_object_speed: float = 
         v = o.data.root_lin_vel_w.torch
         bad |= ~torch.isfinite(v).all(-1) | ~torch.isfinite(o.data.root_pos_w.torch).all(-1) | (v.norm(dim=-1) > max_object_speed)
     return bad
+
+
+def contact_lost(env, side: str, index: int = 0, near: float = 0.005, min_force: float = 0.01,
+                 grace_steps: int = 8) -> torch.Tensor:
+    """A fingertip within ``near`` [m] of the object in the reference has felt no force (> ``min_force`` N)
+    over the contact sensor's recent history."""
+    from .rewards import _tip_order
+
+    cmd = _cmd(env)
+    hist = env.scene[f"contacts_{side}"].data.net_forces_w_history.torch  # (N, H, B, 3)
+    felt = hist.norm(dim=-1).amax(dim=1)[:, _tip_order(env, side)] > min_force
+    should = cmd.ref(cmd.tip_surface_distance[(side, index)])[:, : felt.shape[-1]] < near
+    return (should & ~felt).any(-1) & _after_grace(env, grace_steps)
