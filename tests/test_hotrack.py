@@ -408,3 +408,31 @@ def test_rollout_recording_round_trip(tmp_path):
     positions = UsdGeom.PointInstancer(ghost[0]).GetPositionsAttr()
     for t in (0, 7):  # env 0 first; the Inspire maps all 21 keypoints
         np.testing.assert_allclose(np.asarray(positions.Get(t))[:21], ref_kp[t], atol=1e-5)
+
+
+def test_gravity_and_friction_curricula_ramp_with_env_steps():
+    """ManipTrans' curricula: gravity 0 -> -9.81 m/s², object friction ×3 -> ×1 over 1920 env steps, per reset."""
+    import warp as wp
+
+    from isaaclab_newton.physics import NewtonManager
+
+    env = make_env("Dex-HOTrack-Right-FromScratch-v0", eval_mode=False)
+    try:
+        env.reset()
+        model = NewtonManager.get_model()
+        gravity = wp.to_torch(model.gravity)[: env.num_envs, 2]
+        cache = env.__dict__["_dex_friction"]
+        mu = wp.to_torch(model.shape_material_mu)
+        assert torch.allclose(gravity, torch.zeros(env.num_envs))
+        assert torch.allclose(mu[cache["shapes"]], 3.0 * cache["nominal"])
+        env.common_step_counter = 960  # half way
+        env._reset_idx(torch.tensor([1]))
+        assert float(gravity[1]) == pytest.approx(-9.81 / 2) and float(gravity[0]) == 0.0
+        halfway = mu[cache["shapes"]] / cache["nominal"]
+        assert halfway.tolist() == pytest.approx([3.0, 2.0, 3.0])
+        env.common_step_counter = 5000
+        env._reset_idx(torch.arange(env.num_envs))
+        assert torch.allclose(gravity, torch.full((env.num_envs,), -9.81))
+        assert torch.allclose(mu[cache["shapes"]], cache["nominal"])
+    finally:
+        env.close()

@@ -205,6 +205,7 @@ class HOTrackEnvCfg(ManagerBasedRLEnvCfg):
                 self.observations.point_cloud = ObsGroup(concatenate_terms=True, enable_corruption=False)
             setattr(self.observations.point_cloud, f"object_{i}", ObsTerm(
                 func=mdp.observations.object_point_cloud, params={"index": i}))
+        self.curriculum.friction = CurrTerm(func=mdp.curriculums.friction_ramp, params={"num_steps": 1920})
         for k, side in enumerate(self.hands):
             i = k if len(specs) > 1 else 0
             # fingertip contact forces: ManipTrans' contact reward, contact-loss termination, privileged obs
