@@ -14,11 +14,9 @@ import torch.nn as nn
 from tensordict import TensorDict
 
 from rsl_rl.models import MLPModel
-from rsl_rl.modules import EmpiricalNormalization
-from rsl_rl.utils import resolve_class
 
 from .checkpoints import load_frozen_actor
-from .mixture_of_residual_experts import mlp
+from .model_parts import as_two_input_onnx, make_distribution, make_normalizer, mlp
 
 
 class HyperPolicy(MLPModel):
@@ -47,17 +45,11 @@ class HyperPolicy(MLPModel):
         self.obs_dim = sum(obs[g].shape[-1] for g in self.obs_groups)
         self.base_obs_group, self.weight_mode = base_obs_group, weight_mode
         self.obs_normalization = obs_normalization
-        self.obs_normalizer = EmpiricalNormalization(self.obs_dim) if obs_normalization else nn.Identity()
+        self.obs_normalizer = make_normalizer(obs_normalization, self.obs_dim)
         device = obs[base_obs_group].device
         self.bases = nn.ModuleList(load_frozen_actor(c, obs[base_obs_group], output_dim, device) for c in base_checkpoints)
         self.num_bases = len(self.bases)
-        if distribution_cfg is not None:
-            dist_class, dist_cfg = resolve_class(distribution_cfg)
-            self.distribution = dist_class(output_dim, **dist_cfg)
-            act_dim = self.distribution.input_dim
-        else:
-            self.distribution = None
-            act_dim = output_dim
+        self.distribution, act_dim = make_distribution(distribution_cfg, output_dim)
         self.output_dim = output_dim
         self.mlp = mlp(self.obs_dim, list(hidden_dims), activation, self.num_bases + act_dim)
         if self.distribution is not None:
@@ -98,11 +90,7 @@ class HyperPolicy(MLPModel):
 
     def as_onnx(self, verbose: bool) -> nn.Module:
         module = _ExportableHyperPolicy(self)
-        module.is_recurrent = False
-        module.input_names = ["obs", "base_obs"]
-        module.output_names = ["actions"]
-        module.get_dummy_inputs = lambda: (torch.zeros(1, self.obs_dim), torch.zeros(1, module.base_obs_dim))
-        return module
+        return as_two_input_onnx(module, "base_obs", self.obs_dim, module.base_obs_dim)
 
 
 class _ExportableHyperPolicy(nn.Module):

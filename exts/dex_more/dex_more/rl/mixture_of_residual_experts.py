@@ -18,19 +18,8 @@ import torch.nn as nn
 from tensordict import TensorDict
 
 from rsl_rl.models import MLPModel
-from rsl_rl.modules import EmpiricalNormalization
-from rsl_rl.utils import resolve_class, resolve_nn_activation
 
-
-def mlp(in_dim: int, dims: list[int], activation: str, out_dim: int | None = None) -> nn.Sequential:
-    """Linear layers of sizes ``dims``, each followed by ``activation``; then a plain linear ``out_dim`` layer."""
-    layers, d = [], in_dim
-    for h in dims:
-        layers += [nn.Linear(d, h), resolve_nn_activation(activation)]
-        d = h
-    if out_dim is not None:
-        layers.append(nn.Linear(d, out_dim))
-    return nn.Sequential(*layers)
+from .model_parts import as_two_input_onnx, make_distribution, make_normalizer, mlp
 
 
 class _AddAuxiliaryLoss(torch.autograd.Function):
@@ -101,14 +90,8 @@ class MixtureOfResidualExperts(MLPModel):
         self.base_dim = base_dim
         self.num_experts, self.top_k, self.renormalize = num_experts, top_k, renormalize
         self.obs_normalization = obs_normalization
-        self.obs_normalizer = EmpiricalNormalization(self.obs_dim) if obs_normalization else nn.Identity()
-        if distribution_cfg is not None:
-            dist_class, dist_cfg = resolve_class(distribution_cfg)
-            self.distribution = dist_class(output_dim, **dist_cfg)
-            head_dim = self.distribution.input_dim
-        else:
-            self.distribution = None
-            head_dim = output_dim
+        self.obs_normalizer = make_normalizer(obs_normalization, self.obs_dim)
+        self.distribution, head_dim = make_distribution(distribution_cfg, output_dim)
         feat, hidden = encoder_dims[-1], expert_dims[-1]
         self.encoder = mlp(self.obs_dim, list(encoder_dims), activation)
         self.router = mlp(feat, list(router_dims), activation, num_experts)
@@ -195,12 +178,7 @@ class MixtureOfResidualExperts(MLPModel):
         return _ExportableMoRE(self)
 
     def as_onnx(self, verbose: bool) -> nn.Module:
-        module = _ExportableMoRE(self)
-        module.is_recurrent = False
-        module.input_names = ["obs", "base_action"]
-        module.output_names = ["actions"]
-        module.get_dummy_inputs = lambda: (torch.zeros(1, self.obs_dim), torch.zeros(1, module.base_dim))
-        return module
+        return as_two_input_onnx(_ExportableMoRE(self), "base_action", self.obs_dim, self.base_dim)
 
 
 class _ExportableMoRE(nn.Module):

@@ -13,10 +13,8 @@ import torch.nn as nn
 from tensordict import TensorDict
 
 from rsl_rl.models import MLPModel
-from rsl_rl.modules import EmpiricalNormalization
-from rsl_rl.utils import resolve_class
 
-from .mixture_of_residual_experts import mlp
+from .model_parts import make_distribution, make_normalizer, mlp
 
 
 class PointNetEncoder(nn.Module):
@@ -54,15 +52,9 @@ class PointCloudStudent(MLPModel):
         self.obs_groups = [g for g in groups if g != point_cloud_group]
         self.obs_dim = sum(obs[g].shape[-1] for g in self.obs_groups)
         self.obs_normalization = obs_normalization
-        self.obs_normalizer = EmpiricalNormalization(self.obs_dim) if obs_normalization else nn.Identity()
+        self.obs_normalizer = make_normalizer(obs_normalization, self.obs_dim)
         self.encoder = PointNetEncoder(list(point_dims), activation)
-        if distribution_cfg is not None:
-            dist_class, dist_cfg = resolve_class(distribution_cfg)
-            self.distribution = dist_class(output_dim, **dist_cfg)
-            out = self.distribution.input_dim
-        else:
-            self.distribution = None
-            out = output_dim
+        self.distribution, out = make_distribution(distribution_cfg, output_dim)
         self.mlp = mlp(self.obs_dim + point_dims[-1], list(hidden_dims), activation, out)
         if self.distribution is not None:
             self.distribution.init_mlp_weights(self.mlp)
