@@ -44,7 +44,17 @@ def main() -> int:
     p.add_argument("--export", action="store_true", help="also export TorchScript + ONNX to <run>/exported/")
     p.add_argument("--record", default=None, metavar="FILE.usda",
                    help="record the rollout (hands, objects, the reference as a ghost) to a time-sampled USD file")
+    p.add_argument("--gui", action="store_true",
+                   help="inside an Isaac Lab install with Isaac Sim: play in its GUI (Isaac Lab's RSL-RL player; "
+                        "add presets=physx for PhysX)")
     a, overrides = p.parse_known_args()
+    if a.gui:
+        import dex_more.tasks  # noqa: F401
+        from isaaclab_rl.entrypoints.backends import play_rsl_rl
+
+        play_rsl_rl.run(["--task", a.task, "--checkpoint", a.checkpoint, "--num_envs", str(a.num_envs),
+                         "--device", a.device, *overrides])
+        return 0
     from dex_more.rl.rollout import build_policy_env
 
     env, runner, policy = build_policy_env(a.task, a.checkpoint, a.num_envs, a.device, overrides, seed=a.seed)

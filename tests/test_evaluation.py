@@ -124,3 +124,13 @@ def test_evaluate_fails_clearly_and_writes_nothing(trained, case):
     assert r.returncode != 0
     assert expect in r.stderr + r.stdout
     assert not os.path.exists(out)
+
+
+def test_lambda_plot_of_a_hyper_policy_evaluation(tmp_path):
+    from dex_more.evaluation import ClipResult, write_report
+
+    r = ClipResult("clip", "Right", 1, 1, [50], {"E_r": 1.0, "E_t": 0.5, "E_j": 1.0, "E_ft": 1.0}, {},
+                   {"lambda": [[0.5, 0.5], [0.7, 0.3], [0.9, 0.1]]})
+    paths = write_report([r], {}, str(tmp_path), {})
+    png = [p for p in paths if p.endswith("hyper_policy_lambda.png")]
+    assert png and open(png[0], "rb").read()[:4] == b"\x89PNG"

@@ -60,6 +60,8 @@ def evaluate_clip(task: str, checkpoint: str, clip: str, manifest: str | None, r
         with torch.inference_mode():
             while not bool(done.all()):
                 action = policy(obs)
+                if getattr(actor, "last_weights", None) is not None and not done[0]:  # hyper-policy λ
+                    weights.append(actor.last_weights[0].cpu().tolist())
                 if getattr(actor, "last_probs", None) is not None:
                     probs, top = actor.last_probs.cpu(), actor.last_top_idx[:, 0].cpu()
                     if not done[0]:
@@ -82,6 +84,8 @@ def evaluate_clip(task: str, checkpoint: str, clip: str, manifest: str | None, r
         routing = {}
         if load is not None:
             routing = {"weights": weights, "expert": experts, "load": (load / load.sum()).tolist()}
+        elif weights:
+            routing = {"lambda": weights}
         sides = tuple(cmd.sides)
         return ClipResult(clip, _category(sides), n, int(ok.sum()), steps.int().tolist(), metrics,
                           {k: float(v.mean()) for k, v in per_rollout.items()}, routing)
@@ -139,9 +143,35 @@ def write_report(results: list[ClipResult], table: dict, out_dir: str, meta: dic
             w.writerow([r.clip, r.category, *[r.metrics.get(k, math.nan) for k in METRICS], r.successes, r.rollouts,
                         float(np.mean(r.lengths))])
     paths.append(os.path.join(out_dir, "per_clip.csv"))
-    if any(r.routing for r in results):
+    if any("load" in r.routing for r in results):
         paths.append(plot_routing(results, os.path.join(out_dir, "expert_activation.png")))
+    if any("lambda" in r.routing for r in results):
+        paths.append(plot_lambda(results, os.path.join(out_dir, "hyper_policy_lambda.png")))
     return paths
+
+
+def plot_lambda(results: list[ClipResult], path: str) -> str:
+    """Hyper-policy report figure: the weights λ_i of the base policies over the steps of rollout 0, per clip."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    routed = [r for r in results if "lambda" in r.routing]
+    fig, axes = plt.subplots(len(routed), 1, figsize=(10, 2.4 * len(routed)), squeeze=False)
+    for ax, r in zip(axes[:, 0], routed):
+        lam = np.array(r.routing["lambda"])
+        for i in range(lam.shape[1]):
+            ax.plot(lam[:, i], label=f"base {i}")
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("λ")
+        ax.set_title(f"{r.clip}: weights of the base policies per step", fontsize=9)
+        ax.legend(fontsize=7, loc="upper right")
+    axes[-1, 0].set_xlabel("step")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
 
 
 def plot_routing(results: list[ClipResult], path: str) -> str:
@@ -152,7 +182,7 @@ def plot_routing(results: list[ClipResult], path: str) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    routed = [r for r in results if r.routing]
+    routed = [r for r in results if "load" in r.routing]
     fig, axes = plt.subplots(len(routed) + 1, 1, figsize=(10, 2.4 * (len(routed) + 1)), squeeze=False)
     total = None
     for ax, r in zip(axes[:-1, 0], routed):
