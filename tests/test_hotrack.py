@@ -436,3 +436,22 @@ def test_gravity_and_friction_curricula_ramp_with_env_steps():
         assert torch.allclose(mu[cache["shapes"]], cache["nominal"])
     finally:
         env.close()
+
+
+def test_train_cli_residual_without_imitators_points_to_the_recipe(tmp_path, monkeypatch):
+    from dex_more.cli import dex_train_argv
+
+    monkeypatch.chdir(tmp_path)  # no logs/ here
+    with pytest.raises(SystemExit, match="train_hotrack.py --task Dex-HOTrack-Bimanual-v0"):
+        dex_train_argv(["--task", "Dex-HOTrack-Bimanual-v0"])
+    with pytest.raises(SystemExit, match="unknown task 'Dex-HOTrack-Bimanual-v9'"):
+        dex_train_argv(["--task", "Dex-HOTrack-Bimanual-v9"])
+    # with imitator checkpoints under logs/, the newest are used
+    for task in ("Dex-HOTrack-Imitator-v0", "Dex-HOTrack-Imitator-Left-v0"):
+        run = tmp_path / "logs" / "rsl_rl" / task / "2026-01-01_00-00-00"
+        run.mkdir(parents=True)
+        (run / "model_3.pt").write_bytes(b"x")
+        (run / "model_12.pt").write_bytes(b"x")
+    argv = dex_train_argv(["--task", "Dex-HOTrack-Bimanual-v0", "--device", "cpu"])
+    assert any(a.endswith("Dex-HOTrack-Imitator-Left-v0/2026-01-01_00-00-00/model_12.pt") for a in argv)
+    assert "agent.device=cpu" in argv and argv[-2:] == ["--experiment_name", "Dex-HOTrack-Bimanual-v0"]

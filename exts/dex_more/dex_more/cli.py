@@ -101,14 +101,32 @@ def resolve_imitators(task: str, values: list[str]) -> dict[str, str]:
     return out
 
 
+def _needs_imitator(task: str, argv: list[str]) -> bool:
+    """A residual Dex-HOTrack task (not an imitator, not from scratch) with no imitator set by an override."""
+    if not task.startswith("Dex-HOTrack-") or "Imitator" in task or "FromScratch" in task:
+        return False
+    return not any(".imitator_checkpoint=" in a for a in argv)
+
+
 def dex_train_argv(argv: list[str]) -> list[str]:
-    """Validate the task; ``--device cpu`` implies ``agent.device=cpu``; ``--imitator`` becomes env overrides;
-    logs go to logs/rsl_rl/<task>/<time>/ unless ``--experiment_name`` says otherwise."""
+    """Validate the task; ``--device cpu`` implies ``agent.device=cpu``; ``--imitator`` becomes env overrides
+    (residual tasks without one use the newest imitator checkpoints under logs/, or stop with the command
+    that trains them); logs go to logs/rsl_rl/<task>/<time>/ unless ``--experiment_name`` says otherwise."""
     if "-h" in argv or "--help" in argv:
         return argv
     task = _value(argv, "--task")
     check_task(task)
     argv, imitators = _pop_all(argv, "--imitator")
+    if not imitators and _needs_imitator(task, argv):
+        found = {s: latest_checkpoint(imitator_task_for(task, s)) for s in task_sides(task)}
+        if all(found.values()):
+            print("[dex] no --imitator given: using the newest imitator checkpoints under logs/ "
+                  "(pass --imitator PATH to choose)")
+            imitators = ["auto"]
+        else:
+            raise SystemExit(f"error: {task} trains a residual over frozen imitators and none is under {LOG_ROOT}/. "
+                             f"Train both stages with: scripts/train_hotrack.py --task {task} "
+                             "(or pass --imitator PATH)")
     for side, path in resolve_imitators(task, imitators).items() if imitators else ():
         argv.append(f"env.actions.hand_{side}.imitator_checkpoint={os.path.abspath(path)}")
         argv.append(f"env.actions.hand_{side}.imitator_task={imitator_task_for(task, side)}")
