@@ -7,7 +7,7 @@
 Residual checkpoints find their imitators in their run's params/env.yaml (override with
 ``env.actions.hand_<side>.imitator_checkpoint=PATH``). ``--export`` writes TorchScript and ONNX policies
 to ``<run>/exported/``; ``--record rollout.usda`` writes the rollout (and the reference, as a ghost) to a
-time-sampled USD file that Isaac Sim and usdview play. For the Isaac Sim GUI (PhysX), use Isaac Lab's player inside an Isaac Lab install:
+time-sampled USD file that Isaac Sim and usdview play; ``--gif rollout.gif`` draws it with matplotlib. For the Isaac Sim GUI (PhysX), use Isaac Lab's player inside an Isaac Lab install:
 ``isaaclab.sh -p -m isaaclab_rl.entrypoints ... play`` with this extension installed.
 """
 from __future__ import annotations
@@ -44,6 +44,8 @@ def main() -> int:
     p.add_argument("--export", action="store_true", help="also export TorchScript + ONNX to <run>/exported/")
     p.add_argument("--record", default=None, metavar="FILE.usda",
                    help="record the rollout (hands, objects, the reference as a ghost) to a time-sampled USD file")
+    p.add_argument("--gif", default=None, metavar="FILE.gif",
+                   help="draw env 0's rollout (robot and reference keypoints, objects) into an animated GIF")
     p.add_argument("--gui", action="store_true",
                    help="inside an Isaac Lab install with Isaac Sim: play in its GUI (Isaac Lab's RSL-RL player; "
                         "add presets=physx for PhysX)")
@@ -71,6 +73,11 @@ def main() -> int:
         from dex_more.recording import RolloutRecorder
 
         recorder = RolloutRecorder(base, a.record)
+    animation = None
+    if a.gif:
+        from dex_more.recording import KeypointAnimation
+
+        animation = KeypointAnimation(base)
     obs = env.get_observations()
     done_count = torch.zeros(base.num_envs, dtype=torch.long)
     sums, steps = {}, torch.zeros(base.num_envs)
@@ -80,6 +87,8 @@ def main() -> int:
             obs, _, dones, extras = env.step(policy(obs))
             if recorder is not None:
                 recorder.record()
+            if animation is not None and done_count[0] < 1:
+                animation.capture()
             steps += 1
             if cmd is not None:
                 for k, v in cmd.step_metrics.items():
@@ -97,6 +106,8 @@ def main() -> int:
                     s[i] = 0
     if recorder is not None:
         print(f"[play] recorded {recorder.frame} frames to {recorder.close()} (open it in Isaac Sim or usdview)")
+    if animation is not None:
+        print(f"[play] wrote {animation.save(a.gif)} ({len(animation.frames)} frames)")
     env.close()
     return 0
 

@@ -367,23 +367,29 @@ def test_rollout_recording_round_trip(tmp_path):
     """The USD holds, per time sample, the simulated object where it was and the reference ghost where it was."""
     from pxr import Usd, UsdGeom
 
-    from dex_more.recording import RolloutRecorder
+    from dex_more.recording import KeypointAnimation, RolloutRecorder
 
     env = make_env("Dex-HOTrack-Right-FromScratch-v0")
     try:
         env.reset()
         cmd = env.command_manager.get_term("motion")
         rec = RolloutRecorder(env, str(tmp_path / "rollout.usda"))
+        gif = KeypointAnimation(env)
         action = 0.3 * torch.ones(env.num_envs, env.action_manager.total_action_dim)
         object_pos, ref_kp = [], []
         for _ in range(8):
             env.step(action)
             rec.record()
+            gif.capture()
             object_pos.append(env.scene["object_0"].data.root_pos_w.torch[0].clone().numpy())
             ref_kp.append((cmd.ref(cmd.keypoints, "right", offset=0)[0] + env.scene.env_origins[0]).numpy())
         path = rec.close()
+        gif_path = gif.save(str(tmp_path / "rollout.gif"))
     finally:
         env.close()
+    from PIL import Image
+
+    assert Image.open(gif_path).n_frames == 8
     stage = Usd.Stage.Open(path)
     assert stage.GetTimeCodesPerSecond() == pytest.approx(60.0)
     object_pos = np.array(object_pos)

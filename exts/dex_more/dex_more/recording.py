@@ -11,6 +11,8 @@ import os
 import numpy as np
 import warp as wp
 
+from .motion.plot import _BONES
+
 GHOST_HAND = (0.2, 0.85, 0.3)
 GHOST_OBJECT = (1.0, 0.6, 0.1)
 
@@ -65,3 +67,62 @@ def shape_indices_of(body_label_part: str) -> list[int]:
     bodies = [i for i, label in enumerate(model.body_label) if body_label_part in label]
     shape_body = model.shape_body.numpy()
     return [int(s) for s in np.flatnonzero(np.isin(shape_body, bodies))]
+
+
+class KeypointAnimation:
+    """A GIF of a rollout drawn with matplotlib (no GPU renderer needed): per frame, the robot hands'
+    keypoints (blue), the reference keypoints (green, faint) and the objects' centres (orange: simulated,
+    light: reference), for env 0. ``capture()`` after each step, ``save(path)`` at the end."""
+
+    def __init__(self, env):
+        self.env = env.unwrapped if hasattr(env, "unwrapped") else env
+        self.frames: list[dict] = []
+
+    def capture(self) -> None:
+        from dex_more.tasks.hotrack.mdp.observations import hand_keypoints
+
+        cmd = self.env.command_manager.get_term("motion")
+        origin = self.env.scene.env_origins[0]
+        frame = {"hands": {}, "ref": {}, "objects": [], "ref_objects": []}
+        for s in cmd.sides:
+            m = cmd.keypoint_mask[s]
+            frame["hands"][s] = hand_keypoints(self.env, s)[0, m].cpu().numpy()
+            frame["ref"][s] = cmd.ref(cmd.keypoints, s, offset=0)[0, m].cpu().numpy()
+        for i, o in enumerate(cmd.objects):
+            frame["objects"].append((o.data.root_pos_w.torch[0] - origin).cpu().numpy())
+            frame["ref_objects"].append(cmd.ref(cmd.object_pose[i], offset=0)[0, :3].cpu().numpy())
+        self.frames.append(frame)
+
+    def save(self, path: str, fps: int = 30) -> str:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from matplotlib.animation import FuncAnimation, PillowWriter
+
+        pts = np.concatenate([np.concatenate(list(f["hands"].values()) + list(f["ref"].values())) for f in self.frames])
+        c, r = (pts.max(0) + pts.min(0)) / 2, (pts.max(0) - pts.min(0)).max() / 2 + 0.05
+        fig = plt.figure(figsize=(5, 5))
+        ax = fig.add_subplot(projection="3d")
+
+        def draw(k):
+            ax.cla()
+            f = self.frames[k]
+            for s in f["hands"]:
+                ax.scatter(*f["ref"][s].T, color="tab:green", alpha=0.25, s=12)
+                ax.scatter(*f["hands"][s].T, color="tab:blue", s=10)
+                if len(f["hands"][s]) == 21:  # every MANO keypoint mapped: draw the bones too
+                    for a, b in _BONES:
+                        ax.plot(*zip(f["hands"][s][a], f["hands"][s][b]), color="tab:blue", lw=1)
+            for p, q in zip(f["objects"], f["ref_objects"]):
+                ax.scatter(*q, color="orange", alpha=0.3, s=120, marker="s")
+                ax.scatter(*p, color="tab:orange", s=120, marker="s")
+            ax.set_xlim(c[0] - r, c[0] + r)
+            ax.set_ylim(c[1] - r, c[1] + r)
+            ax.set_zlim(c[2] - r, c[2] + r)
+            ax.set_title(f"step {k}  (blue: robot, green: reference)", fontsize=9)
+
+        anim = FuncAnimation(fig, draw, frames=len(self.frames))
+        anim.save(path, writer=PillowWriter(fps=fps))
+        plt.close(fig)
+        return path
