@@ -113,6 +113,9 @@ def object_spawn_cfg(spec: ObjectSpec) -> sim_utils.SpawnerCfg:
         return sim_utils.SphereCfg(radius=d[0], **common)
     if spec.kind == "capsule":
         return sim_utils.CapsuleCfg(radius=d[0], height=d[1], axis="Z", **common)
+    if spec.kind not in MESH_KINDS:
+        raise ValueError(f"object '{spec.name}' has shape '{spec.kind}': the simulator spawns the library's kinds "
+                         f"{OBJECT_KINDS}; a data set's own meshes (URDF/OBJ) are not spawned yet")
     return sim_utils.UsdFileCfg(
         usd_path=os.path.join(USD_DIR, "objects", f"{spec.kind}.usda"),
         scale=(d[0], d[0], d[0]),
