@@ -24,7 +24,6 @@ identity offset, so the wrist joint values are the pose of that body in the robo
 from __future__ import annotations
 
 import argparse
-import copy
 import hashlib
 import os
 import shutil

@@ -1,7 +1,6 @@
 """The motion data layer: file format, loaders, validation, resampling, mirroring, retargeting, demos."""
 from __future__ import annotations
 
-import os
 import pickle
 
 import numpy as np

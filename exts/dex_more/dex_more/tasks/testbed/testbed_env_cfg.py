@@ -6,7 +6,6 @@ Actions are absolute joint position targets [m or rad] for the hand's actuated j
 """
 from __future__ import annotations
 
-import isaaclab.sim as sim_utils
 from isaaclab.assets import ArticulationCfg, RigidObjectCfg
 from isaaclab.envs import ManagerBasedRLEnvCfg
 from isaaclab.managers import EventTermCfg as EventTerm
