@@ -26,7 +26,7 @@ class DexPhysicsCfg(PresetCfg):
         # benchmarks/bench_testbed.py, Inspire + box, 16 envs: 557 vs 145 env-steps/s)
         solver_cfg=MJWarpSolverCfg(njmax=400, nconmax=150, integrator="implicitfast", cone="pyramidal"),
         num_substeps=1,
-        # CUDA graphs only exist on CUDA devices; the env turns this on where the device allows
+        # CUDA graphs only exist on CUDA devices: HOTrackEnv turns them on when it runs on one
         use_cuda_graph=False,
     )
     physx = PhysxCfg(bounce_threshold_velocity=0.2)

@@ -11,6 +11,8 @@ class HOTrackEnv(ManagerBasedRLEnv):
     them whatever hydra overrides chose (``env.commands.motion.clip_names=[...]``)."""
 
     def __init__(self, cfg, render_mode: str | None = None, **kwargs):
+        if str(cfg.sim.device).startswith("cuda") and hasattr(cfg.sim.physics, "use_cuda_graph"):
+            cfg.sim.physics.use_cuda_graph = True  # Newton on a GPU: capture the step once, replay it
         if cfg.stage == "residual":
             cfg.commands.motion.clip_names = cfg.commands.motion.clip_names or cfg.clip_names
             clips = cfg.commands.motion.resolve_clips_unchecked()
