@@ -335,37 +335,9 @@ def _mesh_object(kind: str):
 
 def build_object_usd(kind: str, out_dir: str) -> dict:
     """A mesh object: the visual mesh plus its VHACD convex parts as (invisible) convex-hull colliders."""
-    import numpy as np
-    import trimesh
-    from pxr import UsdGeom, UsdPhysics, Vt
+    from dex_more.assets.meshes import write_convex_object_usd
 
-    mesh = _mesh_object(kind)
-    parts = [trimesh.Trimesh(**p) for p in trimesh.decomposition.convex_decomposition(
-        mesh, maxConvexHulls=16, resolution=200000, maxNumVerticesPerCH=48)]
-    parts = [p for p in parts if abs(p.volume) > 1e-9]  # VHACD can emit flat slivers: no volume, no use
-    parts.sort(key=lambda m: tuple(np.round(m.centroid, 5)))  # stable prim order
-    stage = _new_stage("/Object")
-
-    def add_mesh(path, m, visible):
-        um = UsdGeom.Mesh.Define(stage, path)
-        um.CreatePointsAttr(Vt.Vec3fArray.FromNumpy(np.asarray(m.vertices, dtype=np.float32)))
-        um.CreateFaceVertexCountsAttr(Vt.IntArray.FromNumpy(np.full(len(m.faces), 3, dtype=np.int32)))
-        um.CreateFaceVertexIndicesAttr(Vt.IntArray.FromNumpy(np.asarray(m.faces, dtype=np.int32).ravel()))
-        um.CreateSubdivisionSchemeAttr("none")
-        if not visible:
-            um.CreatePurposeAttr("guide")
-        return um
-
-    vis = add_mesh("/Object/visual", mesh, True)
-    vis.CreateDisplayColorAttr([(0.8, 0.45, 0.1)])
-    for i, part in enumerate(parts):
-        um = add_mesh(f"/Object/collision_{i:02d}", part, False)
-        UsdPhysics.CollisionAPI.Apply(um.GetPrim())
-        UsdPhysics.MeshCollisionAPI.Apply(um.GetPrim()).CreateApproximationAttr("convexHull")
-    os.makedirs(out_dir, exist_ok=True)
-    stage.GetRootLayer().Export(os.path.join(out_dir, f"{kind}.usda"))
-    volume = float(sum(p.volume for p in parts))
-    return {"parts": len(parts), "volume": volume, "half_height": float(mesh.extents[2] / 2)}
+    return write_convex_object_usd(_mesh_object(kind), os.path.join(out_dir, f"{kind}.usda"))
 
 
 def main() -> None:

@@ -110,5 +110,7 @@ def test_object_dropped_on_table_comes_to_rest_on_it(kind):
 def test_an_object_the_library_cannot_spawn_is_a_clear_error():
     from dex_more.assets import ObjectSpec, object_cfg
 
-    with pytest.raises(ValueError, match="cup.urdf"):
+    with pytest.raises(FileNotFoundError, match="cup.urdf"):
         object_cfg(ObjectSpec("/data/h2o1/right_urdf/cup.urdf", (1.0,), 0.1, name="cup"))
+    with pytest.raises(ValueError, match="teapot"):
+        object_cfg(ObjectSpec("teapot", (1.0,), 0.1, name="t"))

@@ -17,6 +17,7 @@ import numpy as np
 import isaaclab.sim as sim_utils
 from isaaclab.assets import RigidObjectCfg
 
+from .meshes import is_mesh_source, object_usd_for
 from .paths import USD_DIR
 
 PRIMITIVE_KINDS = ("box", "cylinder", "sphere", "capsule")
@@ -113,9 +114,13 @@ def object_spawn_cfg(spec: ObjectSpec) -> sim_utils.SpawnerCfg:
         return sim_utils.SphereCfg(radius=d[0], **common)
     if spec.kind == "capsule":
         return sim_utils.CapsuleCfg(radius=d[0], height=d[1], axis="Z", **common)
+    if is_mesh_source(spec.kind):  # a data set's own object: URDF or mesh file, converted once
+        scale = d[0] if d else 1.0
+        return sim_utils.UsdFileCfg(usd_path=object_usd_for(spec.kind), scale=(scale, scale, scale),
+                                    rigid_props=common["rigid_props"], mass_props=common["mass_props"])
     if spec.kind not in MESH_KINDS:
-        raise ValueError(f"object '{spec.name}' has shape '{spec.kind}': the simulator spawns the library's kinds "
-                         f"{OBJECT_KINDS}; a data set's own meshes (URDF/OBJ) are not spawned yet")
+        raise ValueError(f"object '{spec.name}' has shape '{spec.kind}': expected one of the library's kinds "
+                         f"{OBJECT_KINDS} or a URDF/mesh file")
     return sim_utils.UsdFileCfg(
         usd_path=os.path.join(USD_DIR, "objects", f"{spec.kind}.usda"),
         scale=(d[0], d[0], d[0]),
