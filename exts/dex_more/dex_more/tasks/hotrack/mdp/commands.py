@@ -17,7 +17,6 @@ from dataclasses import MISSING
 import numpy as np
 import torch
 
-import isaaclab.utils.math as math_utils
 from isaaclab.managers import CommandTerm, CommandTermCfg
 from isaaclab.utils import configclass
 
@@ -26,6 +25,7 @@ from dex_more.kinematics import wrist_joints_to_pose
 from dex_more.metrics import fingertip_error_cm, keypoint_error_cm, rotation_error_deg, translation_error_cm
 from dex_more.motion.geometry import angular_velocity, linear_velocity, quat_continuous
 from dex_more.motion.hand_model import HandKinematics
+from dex_more.motion.retarget import robot_keypoints
 from dex_more.motion.library import DEFAULT_MANIFEST, load_clips, read_manifest, select_clips
 from dex_more.motion.reference_motion import ReferenceMotion
 from dex_more.motion.shapes import sdf_world
@@ -84,7 +84,8 @@ class ReferenceMotionCommand(CommandTerm):
             hand = self.hand_specs[s]
             names = list(self.robots[s].joint_names)
             hk = HandKinematics(hand)
-            q_all, kp_all, human_all = [], [], []
+            wrist_cols = [names.index(n) for n in WRIST_JOINT_NAMES]
+            q_all, kp_all, human_all, poses = [], [], [], []
             for clip in self.clips:
                 track = clip.hands[s]
                 if hand.name not in track.joint_pos:
@@ -96,15 +97,10 @@ class ReferenceMotionCommand(CommandTerm):
                     raise ValueError(f"clip '{clip.name}': joint trajectory of {hand.name} lacks {missing}")
                 q = track.joint_pos[hand.name][:, [cols[n] for n in names]]
                 q_all.append(q)
-                wrist = torch.tensor(q[:, [names.index(n) for n in WRIST_JOINT_NAMES]], dtype=torch.float64)
-                fingers = torch.tensor(q[:, [names.index(n) for n in hk.joint_names]], dtype=torch.float64)
-                pos, quat = wrist_joints_to_pose(wrist)
-                R = math_utils.matrix_from_quat(quat)
-                kp = np.full((len(q), 21, 3), np.nan)
-                kp[:, hk.keypoint_ids] = hk.keypoints(fingers, pos, R).numpy()
+                poses.append(wrist_joints_to_pose(torch.tensor(q[:, wrist_cols], dtype=torch.float64)))
+                kp = robot_keypoints(q, names, hand, hk)  # NaN where the hand maps no keypoint
                 kp_all.append(kp)
-                human = track.keypoints if track.keypoints is not None else kp
-                human_all.append(human)
+                human_all.append(track.keypoints if track.keypoints is not None else kp)
             self.joint_pos[s] = self._pad(q_all)
             self.joint_vel[s] = self._pad([linear_velocity(q, 1 / dt) for q in q_all])
             mask = np.zeros(21, dtype=bool)
@@ -112,8 +108,6 @@ class ReferenceMotionCommand(CommandTerm):
             self.keypoint_mask[s] = torch.tensor(mask, device=self.device)
             self.keypoints[s] = self._pad([np.nan_to_num(k) for k in kp_all])
             self.human_keypoints[s] = self._pad([np.nan_to_num(k) for k in human_all])
-            wrist_cols = [names.index(n) for n in WRIST_JOINT_NAMES]
-            poses = [wrist_joints_to_pose(torch.tensor(q[:, wrist_cols], dtype=torch.float64)) for q in q_all]
             self.wrist_pos[s] = self._pad([p.numpy() for p, _ in poses])
             quats = [quat_continuous(qt.numpy()) for _, qt in poses]
             self.wrist_quat[s] = self._pad(quats)
