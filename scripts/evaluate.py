@@ -37,16 +37,15 @@ def main() -> int:
     from dex_more.cli import check_task, task_sides
     from dex_more.evaluation import evaluate_clip, format_table, summarize, write_report
     from dex_more.motion.library import read_manifest, select_clips
-    from dex_more.rl.checkpoints import CheckpointError, run_task
+    from dex_more.rl.checkpoints import CheckpointError, check_checkpoint
     from isaaclab_tasks.utils import load_cfg_from_registry
 
     check_task(a.task)
     # everything that can be wrong with the inputs is checked before any rollout (and any file)
-    if not os.path.isfile(a.checkpoint):
-        raise SystemExit(f"error: checkpoint {a.checkpoint} does not exist")
-    trained_on = run_task(a.checkpoint)
-    if trained_on is not None and trained_on != a.task:
-        raise SystemExit(f"error: checkpoint {a.checkpoint} was trained on '{trained_on}', not on '{a.task}'")
+    try:
+        check_checkpoint(a.checkpoint, (a.task,))
+    except CheckpointError as e:
+        raise SystemExit(f"error: {e}") from None
     try:
         entries = read_manifest(a.clips) if a.clips else read_manifest()
     except (FileNotFoundError, ValueError) as e:

@@ -27,17 +27,22 @@ def run_task(checkpoint: str) -> str | None:
         return json.load(f).get("task")
 
 
+def check_checkpoint(checkpoint: str, expected_tasks: tuple[str, ...] | None = None) -> None:
+    """Raise :class:`CheckpointError` if ``checkpoint`` is missing or its run.json names another task."""
+    if not os.path.isfile(checkpoint):
+        raise CheckpointError(f"checkpoint {checkpoint} does not exist")
+    task = run_task(checkpoint)
+    if expected_tasks and task is not None and task not in expected_tasks:
+        raise CheckpointError(f"checkpoint {checkpoint} was trained on '{task}', not on {' or '.join(expected_tasks)}")
+
+
 def load_frozen_actor(checkpoint: str, obs: torch.Tensor, output_dim: int, device: str | torch.device,
                       expected_tasks: tuple[str, ...] | None = None, group: str = "policy") -> torch.nn.Module:
     """The actor of ``checkpoint``, for observations shaped like ``obs`` (N, D), frozen and in eval mode.
 
     Call it as ``actor(TensorDict({group: obs}))``; it returns the deterministic action (the mean).
     """
-    if not os.path.isfile(checkpoint):
-        raise CheckpointError(f"checkpoint {checkpoint} does not exist")
-    task = run_task(checkpoint)
-    if expected_tasks and task is not None and task not in expected_tasks:
-        raise CheckpointError(f"checkpoint {checkpoint} was trained on '{task}'; expected one of {list(expected_tasks)}")
+    check_checkpoint(checkpoint, expected_tasks)
     cfg_path = os.path.join(os.path.dirname(os.path.abspath(checkpoint)), "params", "agent.yaml")
     if not os.path.isfile(cfg_path):
         raise CheckpointError(f"checkpoint {checkpoint} has no params/agent.yaml beside it (the actor's configuration)")

@@ -29,17 +29,13 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
 
     import dex_more.tasks  # noqa: F401
     from dex_more.cli import check_task
-    from dex_more.rl.checkpoints import CheckpointError, run_task
+    from dex_more.rl.checkpoints import CheckpointError, check_checkpoint
     from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
     from isaaclab_rl.rsl_rl.utils import create_rsl_rl_runner
     from isaaclab_tasks.utils import resolve_task_config
 
     check_task(task)
-    if not os.path.isfile(checkpoint):
-        raise CheckpointError(f"checkpoint {checkpoint} does not exist")
-    trained_on = run_task(checkpoint)
-    if trained_on is not None and trained_on != task:
-        raise CheckpointError(f"checkpoint {checkpoint} was trained on '{trained_on}', not on '{task}'")
+    check_checkpoint(checkpoint, (task,))
     overrides = list(overrides or [])
     for side, path in run_dir_imitators(checkpoint).items():
         key = f"env.actions.hand_{side}.imitator_checkpoint="
