@@ -9,10 +9,11 @@ Both compute the same output (checked); the ratio is dense time / sparse time, m
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+from dex_more.runtime import configure_process  # noqa: E402  (before torch and Warp load)
+
+configure_process()
 
 import torch  # noqa: E402
 from tensordict import TensorDict  # noqa: E402

@@ -9,12 +9,11 @@ Actions: small random joint-target perturbations around the rest pose. Prints on
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(ROOT, ".cache", "warp"))
+from dex_more.runtime import configure_process  # noqa: E402  (before torch and Warp load)
+
+configure_process()
 
 import torch  # noqa: E402
 

@@ -16,9 +16,9 @@ import argparse
 import os
 import sys
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(_ROOT, ".cache", "warp"))
+from dex_more.runtime import configure_process  # noqa: E402  (before torch and Warp load)
+
+configure_process()
 
 
 def main() -> int:
@@ -38,6 +38,7 @@ def main() -> int:
     from dex_more.evaluation import evaluate_clip, format_table, summarize, write_report
     from dex_more.motion.library import read_manifest, select_clips
     from dex_more.rl.checkpoints import CheckpointError, check_checkpoint
+    from dex_more.tasks.hotrack.hotrack_env_cfg import HOTrackResidualEnvCfg
     from isaaclab_tasks.utils import load_cfg_from_registry
 
     check_task(a.task)
@@ -52,9 +53,9 @@ def main() -> int:
         raise SystemExit(f"error: {e}") from None
     sides = tuple(task_sides(a.task))
     env_cfg = load_cfg_from_registry(a.task, "env_cfg_entry_point")
-    default = list(env_cfg.clip_names) if not a.clips else None
+    default = list(env_cfg.commands.motion.clip_names) if not a.clips else None
     chosen = [e.name for e in select_clips(entries, sides=sides, names=default or None)]
-    if env_cfg.stage == "residual":  # a residual task spawns one object set: only clips with as many objects
+    if isinstance(env_cfg, HOTrackResidualEnvCfg):  # a residual task spawns one object set: only clips with objects
         n_obj = {e.name: e.num_objects for e in entries}
         chosen = [c for c in chosen if n_obj[c] >= 1]
     if not chosen:

@@ -19,7 +19,7 @@ import sys
 from tqdm import tqdm
 
 from dex_more.assets import HANDS
-from dex_more.assets.paths import DATA_DIR
+from dex_more.paths import DATA_DIR
 from dex_more.motion.retarget import retarget_motion
 from dex_more.motion.synthetic import default_demo_set
 

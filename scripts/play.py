@@ -16,9 +16,9 @@ import argparse
 import os
 import sys
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(_ROOT, ".cache", "warp"))
+from dex_more.runtime import configure_process  # noqa: E402  (before torch and Warp load)
+
+configure_process()
 
 import torch  # noqa: E402
 
@@ -67,7 +67,9 @@ def main() -> int:
         diff = export_error(runner.alg.actor, env.get_observations(), os.path.join(out, "policy.pt"))
         print(f"[play] exported policy.pt and policy.onnx to {out}; TorchScript vs eager: max |Δa| = {diff:.2e}")
     base = env.unwrapped
-    cmd = base.command_manager.get_term("motion") if "motion" in base.command_manager.active_terms else None
+    from dex_more.mdp.commands import MOTION_COMMAND, reference_motion
+
+    cmd = reference_motion(base) if MOTION_COMMAND in base.command_manager.active_terms else None
     recorder = None
     if a.record:
         from dex_more.recording import RolloutRecorder

@@ -15,14 +15,11 @@ All Isaac Lab options apply (``--help``): ``--num_envs``, ``--device``, ``--seed
 """
 from __future__ import annotations
 
-import os
 import sys
 
-# CPU runs: one BLAS thread per process (PPO updates are ~80x slower on 2 cores otherwise) and a
-# persistent Warp kernel cache inside the repository (a cold cache costs 30-45 s per new model).
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(_ROOT, ".cache", "warp"))
+from dex_more.runtime import configure_process  # noqa: E402  (before torch and Warp load)
+
+configure_process()
 
 import dex_more.tasks  # noqa: E402, F401  (registers the Dex-* gym IDs)
 from dex_more.cli import dex_train_argv  # noqa: E402

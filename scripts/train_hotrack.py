@@ -18,12 +18,12 @@ import os
 import sys
 import time
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(_ROOT, ".cache", "warp"))
+from dex_more.runtime import configure_process  # noqa: E402  (before torch and Warp load)
+
+configure_process()
 
 import dex_more.tasks  # noqa: E402, F401
-from dex_more.cli import check_task, dex_train_argv, imitator_task_for, latest_checkpoint, task_sides  # noqa: E402
+from dex_more.cli import check_task, dex_train_argv, imitator_tasks, latest_checkpoint  # noqa: E402
 from isaaclab_rl.entrypoints.backends import train_rsl_rl  # noqa: E402
 
 
@@ -47,12 +47,11 @@ def main() -> int:
     p.add_argument("--retrain_imitators", action="store_true", help="train new imitators even if checkpoints exist")
     a, extra = p.parse_known_args()
     check_task(a.task)
-    if "Imitator" in a.task:
-        raise SystemExit(f"error: {a.task} is an imitator task; train it with scripts/train.py")
+    if not imitator_tasks(a.task):
+        raise SystemExit(f"error: {a.task} does not train over frozen imitators; train it with scripts/train.py")
     t0 = time.time()
     imitators = {}
-    for side in task_sides(a.task):
-        itask = imitator_task_for(a.task, side)
+    for side, itask in imitator_tasks(a.task).items():
         found = None if a.retrain_imitators else latest_checkpoint(itask)
         if found:
             print(f"[train_hotrack] stage 1: reusing the {side} imitator {found}")

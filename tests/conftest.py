@@ -1,9 +1,8 @@
 """Test configuration: CPU-only, single-threaded torch, Warp kernels cached inside the repository."""
-import os
+from dex_more.paths import REPO_ROOT
+from dex_more.runtime import configure_process  # noqa: E402  (before torch and Warp load)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(ROOT, ".cache", "warp"))
+configure_process()
 
 import pytest  # noqa: E402
 import torch  # noqa: E402
@@ -17,4 +16,4 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def repo_root() -> str:
-    return ROOT
+    return REPO_ROOT

@@ -13,13 +13,10 @@ import torch
 from scipy.spatial.transform import Rotation
 
 import dex_more.tasks  # noqa: F401
-from dex_more.tasks.hotrack import TASK_IDS
-from dex_more.tasks.hotrack.hotrack_env_cfg import HAND_REWARDS, OBJECT_REWARDS
-from dex_more.tasks.hotrack.mdp import observations as obs_terms
-from dex_more.tasks.hotrack.mdp import terminations as term_fns
 from isaaclab_tasks.utils import parse_env_cfg
 
 NUM_ENVS = 3
+TASK_IDS = sorted(t for t in gym.registry if t.startswith("Dex-HOTrack-"))
 
 
 def make_env(task: str, overrides: dict | None = None, eval_mode: bool = True):
@@ -79,11 +76,11 @@ def test_reset_writes_the_reference_state_into_physics(task):
         cmd = env.command_manager.get_term("motion")
         assert (cmd.frame > 0).any(), "reference-state init should start mid-clip"
         for side in cmd.sides:
-            kp = obs_terms.hand_keypoints(env, side)
+            kp = env.hands[side].keypoints
             ref = cmd.ref(cmd.keypoints, side, offset=0)
             err = (kp - ref).norm(dim=-1)[:, cmd.keypoint_mask[side]]
             assert float(err.max()) < 0.002, f"{side} keypoints {float(err.max()) * 1000:.2f} mm off"
-            p, q, _, _ = obs_terms.wrist_state(env, side)
+            p, q = env.hands[side].wrist_pos, env.hands[side].wrist_quat
             assert float((p - cmd.ref(cmd.wrist_pos, side, offset=0)).norm(dim=-1).max()) < 0.002
             assert float(quat_angle_deg(q, cmd.ref(cmd.wrist_quat, side, offset=0)).max()) < 2.0
         for i, obj in enumerate(cmd.objects):
@@ -123,10 +120,16 @@ def _at_reference(env, wrist_shift=0.0, object_shift=0.0, still=False):
         pose = torch.cat([obj.data.root_pos_w.torch, obj.data.root_quat_w.torch], dim=-1)
         pose[:, 0] += object_shift
         obj.write_root_pose_to_sim_index(root_pose=pose)
+    env.state_changed()  # the writes above bypass a step or reset
 
 
 def _term(env, name):
     cfg = env.reward_manager.get_term_cfg(name)
+    return cfg.func(env, **cfg.params)
+
+
+def _done(env, name):
+    cfg = env.termination_manager.get_term_cfg(name)
     return cfg.func(env, **cfg.params)
 
 
@@ -136,8 +139,9 @@ class TestOnTheRightHandTask:
     def test_reward_terms_are_maximal_at_the_reference(self, right_env):
         env = right_env
         _at_reference(env)
-        for name in list(HAND_REWARDS) + [f"object_0_{n}" for n in OBJECT_REWARDS]:
-            key = name if name.startswith("object") else f"right_{name}"
+        tracking = [n for n in env.reward_manager.active_terms if n != "right_contact"]
+        assert len(tracking) == 18  # 14 hand terms, 4 object terms
+        for key in tracking:
             if "power" in key:
                 continue
             value = _term(env, key)
@@ -178,13 +182,13 @@ class TestOnTheRightHandTask:
         env.episode_length_buf[:] = 50  # past the grace period
         for shift, fires in ((0.019, False), (0.021, True)):
             _at_reference(env, object_shift=shift)
-            assert bool(term_fns.object_position_deviation(env).all()) == fires, shift
+            assert bool(_done(env, "object_0_position").all()) == fires, shift
         for shift, fires in ((0.039, False), (0.041, True)):  # thumb tip: 4 cm
             _at_reference(env, wrist_shift=shift)
-            assert bool(term_fns.fingertip_deviation(env, "right").all()) == fires, shift
+            assert bool(_done(env, "right_fingertip_deviation").all()) == fires, shift
         for shift, fires in ((0.069, False), (0.071, True)):  # level-1 keypoints: 7 cm
             _at_reference(env, wrist_shift=shift)
-            assert bool(term_fns.keypoint_deviation(env, "right").all()) == fires, shift
+            assert bool(_done(env, "right_keypoint_deviation").all()) == fires, shift
         # rotation: 30 degrees about z
         _at_reference(env)
         obj = env.scene["object_0"]
@@ -195,17 +199,16 @@ class TestOnTheRightHandTask:
             r = Rotation.from_quat(rot.numpy()) * Rotation.from_quat(q.numpy())
             pose = torch.cat([obj.data.root_pos_w.torch, torch.tensor(r.as_quat(), dtype=torch.float32)], -1)
             obj.write_root_pose_to_sim_index(root_pose=pose)
-            assert bool(term_fns.object_rotation_deviation(env).all()) == fires, deg
+            assert bool(_done(env, "object_0_rotation").all()) == fires, deg
         env.episode_length_buf[:] = 3  # inside the grace period nothing fires
         _at_reference(env, object_shift=0.05)
-        assert not term_fns.object_position_deviation(env).any()
+        assert not _done(env, "object_0_position").any()
 
 
     def test_contact_reward_and_contact_loss_termination(self, right_env):
         """At a grasp frame the fingertips press the object: the reward is exp(-1/ΣF) over the tips the
         reference puts near the surface; lifted 5 cm off the reference, contact is lost and the episode ends."""
         from dex_more.motion.shapes import sdf_world
-        from dex_more.tasks.hotrack.mdp import rewards as reward_fns
 
         env = right_env
         cmd = env.command_manager.get_term("motion")
@@ -228,8 +231,8 @@ class TestOnTheRightHandTask:
         total = (forces[0] * near).sum()
         assert total > 0, "the grasp should press the object"
         expect = math.exp(-1.0 / float(total))
-        assert float(reward_fns.contact(env, "right", 0)[0]) == pytest.approx(expect, rel=1e-4)
-        assert not bool(term_fns.contact_lost(env, "right")[0])
+        assert float(_term(env, "right_contact")[0]) == pytest.approx(expect, rel=1e-4)
+        assert not bool(_done(env, "right_contact_lost")[0])
         # lift the hand 5 cm off the object and keep it there: no force for the sensor's whole history
         lifted = cmd.joint_pos["right"][cmd.clip, cmd.frame].clone()
         lifted[:, env.scene["robot_right"].joint_names.index("wrist_z")] += 0.05
@@ -238,7 +241,7 @@ class TestOnTheRightHandTask:
             env.scene["robot_right"].write_joint_position_to_sim_index(position=lifted)
             env.sim.step()
             env.scene.update(env.physics_dt)
-        assert bool(term_fns.contact_lost(env, "right")[0])
+        assert bool(_done(env, "right_contact_lost")[0])
 
     def test_metrics_match_an_independent_numpy_computation(self, right_env):
         env = right_env
@@ -252,7 +255,7 @@ class TestOnTheRightHandTask:
             p = (obj.root_pos_w.torch - env.scene.env_origins).numpy()
             q = obj.root_quat_w.torch.numpy()
             ref = cmd.ref(cmd.object_pose[0], offset=0).numpy()
-            kp = obs_terms.hand_keypoints(env, "right").numpy()
+            kp = env.hands["right"].keypoints.numpy()
             ref_kp = cmd.ref(cmd.human_keypoints, "right", offset=0).numpy()
             mask = cmd.keypoint_mask["right"].numpy()
             e_t = np.linalg.norm(p - ref[:, :3], axis=1) * 100
@@ -303,21 +306,16 @@ def test_residual_task_without_imitator_is_a_clear_error():
 
 @pytest.mark.parametrize("task", TASK_IDS)
 def test_two_iterations_of_training_write_a_checkpoint_that_play_loads(task, log_root, imitators):
-    from dex_more.cli import imitator_task_for
+    from dex_more.cli import imitator_tasks
     from dex_more.rl.rollout import build_policy_env
 
     extra = []
-    residual = not task.startswith("Dex-HOTrack-Imitator") and "FromScratch" not in task
-    if residual:
-        for side in ("right", "left"):
-            imitator = imitator_task_for(task, side)
-            if ("Left" in task and side == "right") or ("Right" in task and side == "left"):
-                continue
-            if imitator in ("Dex-HOTrack-Imitator-v0", "Dex-HOTrack-Imitator-Left-v0"):
-                path = imitators[side]
-            else:
-                path = train_in_process(imitator, log_root)
-            extra += ["--imitator", f"{side}={path}"]
+    for side, imitator in imitator_tasks(task).items():
+        if imitator in ("Dex-HOTrack-Imitator-v0", "Dex-HOTrack-Imitator-Left-v0"):
+            path = imitators[side]
+        else:
+            path = train_in_process(imitator, log_root)
+        extra += ["--imitator", f"{side}={path}"]
     ckpt = train_in_process(task, log_root, extra)
     env, runner, policy = build_policy_env(task, ckpt, num_envs=1)
     try:
@@ -427,19 +425,23 @@ def test_gravity_and_friction_curricula_ramp_with_env_steps():
         env.reset()
         model = NewtonManager.get_model()
         gravity = wp.to_torch(model.gravity)[: env.num_envs, 2]
-        cache = env.__dict__["_dex_friction"]
+        # the object's collision shapes, found here independently of the curriculum term
+        bodies = [i for i, label in enumerate(model.body_label) if "/Object_" in label]
+        shapes = torch.nonzero(torch.isin(wp.to_torch(model.shape_body).long(), torch.tensor(bodies))).flatten()
+        assert len(shapes) == env.num_envs  # one cylinder per env, in env order
         mu = wp.to_torch(model.shape_material_mu)
+        start = mu[shapes].clone()
         assert torch.allclose(gravity, torch.zeros(env.num_envs))
-        assert torch.allclose(mu[cache["shapes"]], 3.0 * cache["nominal"])
         env.common_step_counter = 960  # half way
         env._reset_idx(torch.tensor([1]))
         assert float(gravity[1]) == pytest.approx(-9.81 / 2) and float(gravity[0]) == 0.0
-        halfway = mu[cache["shapes"]] / cache["nominal"]
-        assert halfway.tolist() == pytest.approx([3.0, 2.0, 3.0])
+        halfway = mu[shapes].clone()
         env.common_step_counter = 5000
         env._reset_idx(torch.arange(env.num_envs))
+        nominal = mu[shapes]
         assert torch.allclose(gravity, torch.full((env.num_envs,), -9.81))
-        assert torch.allclose(mu[cache["shapes"]], cache["nominal"])
+        assert torch.allclose(start, 3.0 * nominal)
+        assert (halfway / nominal).tolist() == pytest.approx([3.0, 2.0, 3.0])
     finally:
         env.close()
 
@@ -507,3 +509,37 @@ def test_a_data_set_object_from_urdf_is_spawned_and_tracked(tmp_path):
     finally:
         env.close()
     shutil.rmtree(urdf_dir)
+
+
+def test_object_terms_are_overridden_from_the_command_line(log_root):
+    """Object terms are static config entries: ``env.rewards.object_0_pos.weight=…`` on scripts/train.py's command
+    line reaches the env that trains, like any other term (before, object terms appeared only at env creation)."""
+    import yaml
+
+    from dex_more.rl.rollout import build_policy_env
+
+    overrides = ["env.rewards.object_0_pos.weight=2.5", "env.terminations.object_0_position.params.threshold=0.05",
+                 "env.rewards.object_0_ang_vel=null"]
+    ckpt = train_in_process("Dex-HOTrack-Right-FromScratch-v0", log_root, overrides)
+    with open(os.path.join(os.path.dirname(ckpt), "params", "env.yaml")) as f:
+        dumped = yaml.unsafe_load(f)
+    assert dumped["rewards"]["object_0_pos"]["weight"] == 2.5
+    assert dumped["terminations"]["object_0_position"]["params"]["threshold"] == 0.05
+    assert dumped["rewards"]["object_0_ang_vel"] is None
+    from test_learning import scalars
+
+    assert scalars(ckpt, "Episode_Reward/object_0_pos"), "the object term's episode reward is logged"
+    # the same overrides through the same hydra path, into a live env: the managers run the overridden terms
+    env, _, _ = build_policy_env("Dex-HOTrack-Right-FromScratch-v0", ckpt, num_envs=2, overrides=overrides)
+    try:
+        base = env.unwrapped
+        term = base.reward_manager.get_term_cfg("object_0_pos")
+        assert term.weight == 2.5 and "object_0_ang_vel" not in base.reward_manager.active_terms
+        assert base.termination_manager.get_term_cfg("object_0_position").params["threshold"] == 0.05
+        base.reward_manager.compute(base.step_dt)
+        expect = 2.5 * term.func(base, **term.params)
+        for i in range(2):
+            logged = dict(base.reward_manager.get_active_iterable_terms(i))["object_0_pos"][0]
+            assert logged == pytest.approx(float(expect[i]), rel=1e-6)
+    finally:
+        env.close()

@@ -72,7 +72,7 @@ def test_hyper_policy_over_frozen_imitators_trains_without_nan(root, imitator):
 
     task = "Dex-HOTrack-Right-FromScratch-v0"
     env_cfg = parse_env_cfg(task, device="cpu", num_envs=8)
-    agent = HOTrackPPORunnerCfg(num_steps_per_env=16, max_iterations=5)
+    agent = HOTrackPPORunnerCfg(num_steps_per_env=16, max_iterations=5, device="cpu")
     agent.obs_groups = {"actor": ["policy", "imitator_right"], "critic": ["policy", "imitator_right"]}
     agent.actor = HyperPolicyModelCfg(base_checkpoints=[imitator, imitator], base_obs_group="imitator_right",
                                       hidden_dims=[64, 64], activation="elu", obs_normalization=True,

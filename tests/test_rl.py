@@ -20,6 +20,11 @@ def make(num_experts=4, top_k=1, seed=0, **kw):
     return model, obs
 
 
+def normalised(model, x):
+    """The encoder's input: the model's observation groups, concatenated and normalised."""
+    return model.obs_normalizer(torch.cat([x[g] for g in model.obs_groups], dim=-1))
+
+
 def batch(n, seed=1):
     g = torch.Generator().manual_seed(seed)
     return TensorDict({"policy": torch.randn(n, OBS, generator=g), "base_action": torch.randn(n, ACT, generator=g)},
@@ -69,11 +74,11 @@ def test_top_k_equal_to_num_experts_is_the_dense_mixture():
     model, _ = make(top_k=4)
     x = batch(16)
     with torch.no_grad():
-        f = model.encoder(model.get_latent(x))
+        f = model.encoder(normalised(model, x))
         p = torch.softmax(model.router(f), -1)
         z = torch.cat([f, x["base_action"]], -1)
         y = sum(p[:, k:k + 1] * e(z) for k, e in enumerate(model.experts)) + model.shared_experts[0](z)
-        assert torch.allclose(model(x), model.head(y), atol=1e-6)
+        assert torch.allclose(model(x), model.mlp(y), atol=1e-6)
 
 
 def test_load_balance_loss_matches_a_hand_computation():
@@ -96,14 +101,14 @@ def test_routing_entropy_value_and_sign():
     x = batch(64)
     opt = torch.optim.SGD(model.router.parameters(), lr=0.5)
     with torch.no_grad():
-        before = float(routing_entropy(torch.softmax(model.router(model.encoder(model.get_latent(x))), -1)))
+        before = float(routing_entropy(torch.softmax(model.router(model.encoder(normalised(model, x))), -1)))
     model.enable_routing_losses(0.0, 1.0)
     opt.zero_grad()
     (0.0 * model(x).sum()).backward()  # only the injected routing loss has a gradient
     opt.step()
     model.disable_routing_losses()
     with torch.no_grad():
-        after = float(routing_entropy(torch.softmax(model.router(model.encoder(model.get_latent(x))), -1)))
+        after = float(routing_entropy(torch.softmax(model.router(model.encoder(normalised(model, x))), -1)))
     assert after < before
 
 
@@ -115,7 +120,7 @@ def test_routing_losses_add_exactly_their_gradient():
     model(x).sum().backward()
     base = [p.grad.clone() if p.grad is not None else torch.zeros_like(p) for p in model.parameters()]
     model.zero_grad()
-    f = model.encoder(model.get_latent(x))
+    f = model.encoder(normalised(model, x))
     probs = torch.softmax(model.router(f), -1)
     (c_lb * load_balance_loss(probs, probs.argmax(-1)) + c_ent * routing_entropy(probs)).backward()
     aux = [p.grad.clone() if p.grad is not None else torch.zeros_like(p) for p in model.parameters()]
@@ -199,11 +204,11 @@ def _hyper(tmp_path, weight_mode="softmax"):
 @pytest.mark.parametrize("mode", ["softmax", "abs_normalized"])
 def test_hyper_policy_one_hot_weights_and_zero_residual_give_that_base(tmp_path, mode):
     model, obs, actors = _hyper(tmp_path, mode)
-    last = model.mlp[-1]
     with torch.no_grad():
-        last.weight.zero_()
-        last.bias.zero_()
-        last.bias[:3] = torch.tensor([50.0, -50.0, -50.0]) if mode == "softmax" else torch.tensor([1.0, 0.0, 0.0])
+        for layer in (model.mlp[-1], model.weight_head):  # zero residual; λ one-hot on base 0
+            layer.weight.zero_()
+            layer.bias.zero_()
+        model.weight_head.bias[:] = torch.tensor([50.0, -50.0, -50.0]) if mode == "softmax" else torch.tensor([1.0, 0.0, 0.0])
     out = model(obs)
     expect = actors[0](TensorDict({"policy": obs["base"]}, batch_size=[4]))
     assert torch.allclose(out, expect, atol=1e-6)
@@ -215,7 +220,7 @@ def test_hyper_policy_mixes_by_normalised_weights_and_never_trains_the_bases(tmp
     out = model(obs)
     lam = model.last_weights
     bases = torch.stack([a(TensorDict({"policy": obs["base"]}, batch_size=[4])) for a in actors], 1)
-    residual = model.mlp(model.get_latent(obs))[:, 3:]
+    residual = model.mlp(model.get_latent(obs))
     assert torch.allclose(out, residual + (lam[..., None] * bases).sum(1), atol=1e-6)
     out.sum().backward()
     assert all(p.grad is None for p in model.bases.parameters())
@@ -259,4 +264,39 @@ def test_hyper_policy_export_matches_eager(tmp_path):
                       input_names=onnx_module.input_names, output_names=onnx_module.output_names, dynamo=False)
     (out,) = ort.InferenceSession(str(tmp_path / "hyper.onnx")).run(
         None, {"obs": flat[:1].numpy(), "base_obs": obs["base"][:1].numpy()})
+    assert torch.allclose(torch.from_numpy(out), model(obs[:1]), atol=1e-5)
+
+
+def test_models_build_on_the_rsl_rl_base_initialiser():
+    """MoRE and the student are MLPModels whose hooks give the latent: rsl_rl's own forward runs them, and the
+    parts the base initialiser builds (normaliser, distribution, output MLP) are rsl_rl's."""
+    from rsl_rl.models import MLPModel
+    from rsl_rl.modules import MLP
+
+    from dex_more.rl.point_cloud_student import PointCloudStudent
+
+    model, _ = make(distribution_cfg={"class_name": "GaussianDistribution", "init_std": 0.3})
+    assert type(model).forward is MLPModel.forward and isinstance(model.mlp, MLP)
+    assert model.distribution is not None and model.get_latent(batch(4)).shape == (4, 16)
+    assert PointCloudStudent.forward is MLPModel.forward
+
+
+def test_point_cloud_student_export_matches_eager(tmp_path):
+    import onnxruntime as ort
+
+    from dex_more.rl.point_cloud_student import PointCloudStudent
+
+    torch.manual_seed(0)
+    obs = TensorDict({"student": torch.randn(6, 12), "point_cloud": torch.randn(6, 32 * 3)}, batch_size=[6])
+    model = PointCloudStudent(obs, {"student": ["student", "point_cloud"]}, "student", ACT, point_dims=[16, 32],
+                              hidden_dims=[32], obs_normalization=True,
+                              distribution_cfg={"class_name": "GaussianDistribution", "init_std": 0.3})
+    model.update_normalization(obs)
+    scripted = torch.jit.script(model.as_jit())
+    assert torch.allclose(scripted(obs["student"], obs["point_cloud"]), model(obs), atol=1e-5)
+    onnx_module = model.as_onnx(verbose=False)
+    torch.onnx.export(onnx_module, onnx_module.get_dummy_inputs(), str(tmp_path / "student.onnx"),
+                      input_names=onnx_module.input_names, output_names=onnx_module.output_names, dynamo=False)
+    (out,) = ort.InferenceSession(str(tmp_path / "student.onnx")).run(
+        None, {"obs": obs["student"][:1].numpy(), "points": obs["point_cloud"][:1].numpy()})
     assert torch.allclose(torch.from_numpy(out), model(obs[:1]), atol=1e-5)

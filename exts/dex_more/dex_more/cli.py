@@ -57,10 +57,18 @@ def task_sides(task: str) -> list[str]:
     return list(load_cfg_from_registry(task, "env_cfg_entry_point").hands)
 
 
+def imitator_tasks(task: str) -> dict[str, str]:
+    """Side -> the imitator task whose checkpoint drives that hand of ``task``, from the task's registration
+    (``imitator_tasks`` in its gym kwargs); empty for tasks without frozen imitators."""
+    return dict(gym.spec(task).kwargs.get("imitator_tasks") or {})
+
+
 def imitator_task_for(task: str, side: str) -> str:
-    """The imitator task whose checkpoint drives ``side`` of residual ``task`` (same hand family)."""
-    family = "" if not any(f in task for f in ("-Shadow-", "-Allegro-")) else "-" + task.rsplit("-", 2)[-2]
-    return f"Dex-HOTrack-Imitator{'-Left' if side == 'left' else ''}{family}-v0"
+    """The imitator task whose checkpoint drives ``side`` of residual ``task``."""
+    tasks = imitator_tasks(task)
+    if side not in tasks:
+        raise SystemExit(f"error: {task} has no frozen imitator for a {side} hand (imitators: {tasks or 'none'})")
+    return tasks[side]
 
 
 def latest_checkpoint(task: str) -> str | None:
@@ -76,7 +84,9 @@ def latest_checkpoint(task: str) -> str | None:
 def resolve_imitators(task: str, values: list[str]) -> dict[str, str]:
     """``--imitator`` values -> {side: checkpoint}: ``PATH`` (single-hand task), ``right=PATH``/``left=PATH``,
     or ``auto`` (the newest checkpoint of the matching imitator task under logs/)."""
-    sides = task_sides(task)
+    sides = list(imitator_tasks(task))
+    if not sides:
+        raise SystemExit(f"error: {task} trains without frozen imitators: --imitator does not apply")
     out: dict[str, str] = {}
     for v in values:
         if v == "auto":
@@ -102,23 +112,21 @@ def resolve_imitators(task: str, values: list[str]) -> dict[str, str]:
 
 
 def _needs_imitator(task: str, argv: list[str]) -> bool:
-    """A residual Dex-HOTrack task (not an imitator, not from scratch) with no imitator set by an override."""
-    if not task.startswith("Dex-HOTrack-") or "Imitator" in task or "FromScratch" in task:
-        return False
-    return not any(".imitator_checkpoint=" in a for a in argv)
+    """A task over frozen imitators with no imitator set by an override."""
+    return bool(imitator_tasks(task)) and not any(".imitator_checkpoint=" in a for a in argv)
 
 
 def dex_train_argv(argv: list[str]) -> list[str]:
-    """Validate the task; ``--device cpu`` implies ``agent.device=cpu``; ``--imitator`` becomes env overrides
-    (residual tasks without one use the newest imitator checkpoints under logs/, or stop with the command
-    that trains them); logs go to logs/rsl_rl/<task>/<time>/ unless ``--experiment_name`` says otherwise."""
+    """Validate the task; the agent runs on ``--device``; ``--imitator`` becomes env overrides (residual tasks
+    without one use the newest imitator checkpoints under logs/, or stop with the command that trains them);
+    logs go to logs/rsl_rl/<task>/<time>/ unless ``--experiment_name`` says otherwise."""
     if "-h" in argv or "--help" in argv:
         return argv
     task = _value(argv, "--task")
     check_task(task)
     argv, imitators = _pop_all(argv, "--imitator")
     if not imitators and _needs_imitator(task, argv):
-        found = {s: latest_checkpoint(imitator_task_for(task, s)) for s in task_sides(task)}
+        found = {s: latest_checkpoint(t) for s, t in imitator_tasks(task).items()}
         if all(found.values()):
             print("[dex] no --imitator given: using the newest imitator checkpoints under logs/ "
                   "(pass --imitator PATH to choose)")
@@ -132,8 +140,8 @@ def dex_train_argv(argv: list[str]) -> list[str]:
         argv.append(f"env.actions.hand_{side}.imitator_task={imitator_task_for(task, side)}")
         print(f"[dex] {side} hand imitator: {path}")
     device = _value(argv, "--device")
-    if device is not None and device.startswith("cpu") and not any(a.startswith("agent.device=") for a in argv):
-        argv.append("agent.device=cpu")
+    if device is not None and not any(a.startswith("agent.device=") for a in argv):
+        argv.append(f"agent.device={device}")  # rsl_rl on the env's device (the agent cfgs name none)
     if _value(argv, "--experiment_name") is None:
         argv += ["--experiment_name", task.replace("/", "_")]
     return argv

@@ -39,6 +39,7 @@ def _category(sides: tuple[str, ...]) -> str:
 
 def evaluate_clip(task: str, checkpoint: str, clip: str, manifest: str | None, rollouts: int, seed: int,
                   device: str = "cpu") -> ClipResult:
+    from dex_more.mdp.commands import reference_motion
     from dex_more.rl.rollout import build_policy_env
 
     overrides = [f"env.commands.motion.clip_names=[{clip}]"]
@@ -48,7 +49,7 @@ def evaluate_clip(task: str, checkpoint: str, clip: str, manifest: str | None, r
     env, runner, policy = build_policy_env(task, checkpoint, rollouts, device, overrides, eval_mode=True, seed=seed)
     try:
         base = env.unwrapped
-        cmd = base.command_manager.get_term("motion")
+        cmd = reference_motion(base)
         actor = runner.alg.actor
         n = base.num_envs
         sums = {k: torch.zeros(n) for k in METRICS}

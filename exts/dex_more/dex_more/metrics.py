@@ -10,6 +10,9 @@ import math
 
 import torch
 
+from .kinematics import quat_angle
+from .mano import FINGERTIP_KEYPOINT_IDS
+
 
 def translation_error_cm(pos: torch.Tensor, ref_pos: torch.Tensor) -> torch.Tensor:
     """E_t: ||p - p_ref|| [cm] of object positions (..., 3)."""
@@ -21,10 +24,7 @@ def rotation_error_deg(quat: torch.Tensor, ref_quat: torch.Tensor) -> torch.Tens
 
     θ = 2·acos(|<q, q_ref>|) is already the shorter way round; quaternion sign does not matter.
     """
-    q = quat / quat.norm(dim=-1, keepdim=True)
-    r = ref_quat / ref_quat.norm(dim=-1, keepdim=True)
-    dot = (q * r).sum(-1).abs().clamp(max=1.0)
-    return torch.rad2deg(2.0 * torch.acos(dot))
+    return torch.rad2deg(quat_angle(quat / quat.norm(dim=-1, keepdim=True), ref_quat / ref_quat.norm(dim=-1, keepdim=True)))
 
 
 def keypoint_error_cm(kp: torch.Tensor, ref_kp: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
@@ -36,8 +36,8 @@ def keypoint_error_cm(kp: torch.Tensor, ref_kp: torch.Tensor, mask: torch.Tensor
 
 
 def fingertip_error_cm(kp: torch.Tensor, ref_kp: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-    """E_ft: :func:`keypoint_error_cm` over the five MANO fingertips (keypoints 4, 8, 12, 16, 20) of 21."""
-    tips = [4, 8, 12, 16, 20]
+    """E_ft: :func:`keypoint_error_cm` over the five MANO fingertips (:data:`~dex_more.mano.FINGERTIP_KEYPOINT_IDS`)."""
+    tips = list(FINGERTIP_KEYPOINT_IDS)
     m = None if mask is None else mask[tips]
     return keypoint_error_cm(kp[..., tips, :], ref_kp[..., tips, :], m)
 

@@ -11,7 +11,8 @@ import os
 import numpy as np
 import warp as wp
 
-from .motion.plot import _BONES
+from .mano import MANO_BONES
+from .mdp.commands import MOTION_COMMAND, reference_motion
 
 GHOST_HAND = (0.2, 0.85, 0.3)
 GHOST_OBJECT = (1.0, 0.6, 0.1)
@@ -40,9 +41,8 @@ class RolloutRecorder:
         v = self.viewer
         v.begin_frame(self.frame / self.fps)
         v.log_state(self._manager.get_state_0())
-        cm = self.env.command_manager
-        if "motion" in cm.active_terms:
-            cmd = cm.get_term("motion")
+        if MOTION_COMMAND in self.env.command_manager.active_terms:
+            cmd = reference_motion(self.env)
             origins = self.env.scene.env_origins
             for s in cmd.sides:
                 mask = cmd.keypoint_mask[s]
@@ -79,14 +79,12 @@ class KeypointAnimation:
         self.frames: list[dict] = []
 
     def capture(self) -> None:
-        from dex_more.tasks.hotrack.mdp.observations import hand_keypoints
-
-        cmd = self.env.command_manager.get_term("motion")
+        cmd = reference_motion(self.env)
         origin = self.env.scene.env_origins[0]
         frame = {"hands": {}, "ref": {}, "objects": [], "ref_objects": []}
         for s in cmd.sides:
             m = cmd.keypoint_mask[s]
-            frame["hands"][s] = hand_keypoints(self.env, s)[0, m].cpu().numpy()
+            frame["hands"][s] = self.env.hands[s].keypoints[0, m].cpu().numpy()
             frame["ref"][s] = cmd.ref(cmd.keypoints, s, offset=0)[0, m].cpu().numpy()
         for i, o in enumerate(cmd.objects):
             frame["objects"].append((o.data.root_pos_w.torch[0] - origin).cpu().numpy())
@@ -112,7 +110,7 @@ class KeypointAnimation:
                 ax.scatter(*f["ref"][s].T, color="tab:green", alpha=0.25, s=12)
                 ax.scatter(*f["hands"][s].T, color="tab:blue", s=10)
                 if len(f["hands"][s]) == 21:  # every MANO keypoint mapped: draw the bones too
-                    for a, b in _BONES:
+                    for a, b in MANO_BONES:
                         ax.plot(*zip(f["hands"][s][a], f["hands"][s][b]), color="tab:blue", lw=1)
             for p, q in zip(f["objects"], f["ref_objects"]):
                 ax.scatter(*q, color="orange", alpha=0.3, s=120, marker="s")

@@ -2,7 +2,7 @@
 
 ``newton_mjwarp`` (default) runs kit-less on the CPU here and on GPUs at scale; ``physx`` needs Isaac Sim
 and gives the GUI. Select with the hydra override ``presets=physx``. The physics step is 1/120 s
-(ManipTrans: 1/60 s control with 2 substeps); tasks set ``decimation`` for their control rate.
+(ManipTrans: 1/60 s control with 2 substeps); :class:`dex_more.envs.DexEnvCfg` sets it with the control rate.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ class DexPhysicsCfg(PresetCfg):
         # benchmarks/bench_testbed.py, Inspire + box, 16 envs: 557 vs 145 env-steps/s)
         solver_cfg=MJWarpSolverCfg(njmax=400, nconmax=150, integrator="implicitfast", cone="pyramidal"),
         num_substeps=1,
-        # CUDA graphs only exist on CUDA devices: HOTrackEnv turns them on when it runs on one
-        use_cuda_graph=False,
+        # captured once and replayed on CUDA devices; Newton runs eagerly on the CPU whatever this says
+        use_cuda_graph=True,
     )
     physx = PhysxCfg(bounce_threshold_velocity=0.2)
     default = newton_mjwarp

@@ -21,23 +21,12 @@ import isaaclab.sim as sim_utils
 from isaaclab.actuators import ImplicitActuatorCfg
 from isaaclab.assets import ArticulationCfg
 
-from .paths import SOURCE_DIR, USD_DIR
+from ..mano import FINGER_NAMES, FINGERTIP_KEYPOINT_IDS
+from ..paths import SOURCE_DIR, USD_DIR
 
 WRIST_JOINT_NAMES: tuple[str, ...] = ("wrist_x", "wrist_y", "wrist_z", "wrist_rx", "wrist_ry", "wrist_rz")
 """The six virtual wrist joints in action order: translation [m], then roll, pitch, yaw [rad]."""
 
-MANO_KEYPOINT_NAMES: tuple[str, ...] = (
-    "wrist",
-    "thumb_proximal", "thumb_intermediate", "thumb_distal", "thumb_tip",
-    "index_proximal", "index_intermediate", "index_distal", "index_tip",
-    "middle_proximal", "middle_intermediate", "middle_distal", "middle_tip",
-    "ring_proximal", "ring_intermediate", "ring_distal", "ring_tip",
-    "pinky_proximal", "pinky_intermediate", "pinky_distal", "pinky_tip",
-)
-"""The 21 MANO keypoints in MANO/OpenPose order: wrist, then per finger (thumb first) MCP/CMC, PIP, DIP, tip."""
-
-FINGER_NAMES: tuple[str, ...] = ("thumb", "index", "middle", "ring", "pinky")
-FINGERTIP_KEYPOINT_IDS: tuple[int, ...] = (4, 8, 12, 16, 20)
 
 # Wrist PD: stiff enough that gravity sag of a ~2 kg hand stays near 1 mm (m·g/kp) and a 5 cm / 30°
 # command settles well inside 1 s, soft enough to stay stable at the 1/120 s physics step
@@ -88,6 +77,11 @@ class DexHand:
     @property
     def mjcf_path(self) -> str:
         return os.path.join(SOURCE_DIR, "hands", self.name, "hand.xml")
+
+    @property
+    def keypoint_ids(self) -> tuple[int, ...]:
+        """The MANO keypoints this hand maps (indices into :data:`~dex_more.mano.MANO_KEYPOINT_NAMES`)."""
+        return tuple(k for k, kp in enumerate(self.keypoints) if kp is not None)
 
     @property
     def fingertip_keypoints(self) -> tuple[Keypoint | None, ...]:

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from .paths import REPO_ROOT
+from ..paths import REPO_ROOT
 
 MESH_SUFFIXES = (".obj", ".stl", ".ply", ".glb", ".off")
 CACHE_DIR = os.path.join(REPO_ROOT, ".cache", "objects")

@@ -18,7 +18,7 @@ import isaaclab.sim as sim_utils
 from isaaclab.assets import RigidObjectCfg
 
 from .meshes import is_mesh_source, object_usd_for
-from .paths import USD_DIR
+from ..paths import USD_DIR
 
 PRIMITIVE_KINDS = ("box", "cylinder", "sphere", "capsule")
 MESH_KINDS = ("torus", "mug", "l_bracket")

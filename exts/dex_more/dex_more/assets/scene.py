@@ -6,7 +6,7 @@ import os
 import isaaclab.sim as sim_utils
 from isaaclab.assets import AssetBaseCfg
 
-from .paths import USD_DIR
+from ..paths import USD_DIR
 
 TABLE_HEIGHT = 0.6
 """Height of the table top above the ground [m] (ResDex's tabletop)."""

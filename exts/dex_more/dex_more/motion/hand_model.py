@@ -10,7 +10,8 @@ import mujoco
 import numpy as np
 import torch
 
-from ..assets.hands import MANO_KEYPOINT_NAMES, WRIST_JOINT_NAMES, DexHand
+from ..assets.hands import WRIST_JOINT_NAMES, DexHand
+from ..mano import MANO_KEYPOINT_NAMES
 
 _HINGE, _SLIDE = int(mujoco.mjtJoint.mjJNT_HINGE), int(mujoco.mjtJoint.mjJNT_SLIDE)
 
@@ -82,7 +83,7 @@ class HandKinematics:
         self.lower = torch.tensor([m.jnt_range[m.joint(n).id, 0] for n in self.joint_names], dtype=dtype)
         self.upper = torch.tensor([m.jnt_range[m.joint(n).id, 1] for n in self.joint_names], dtype=dtype)
         # keypoints: (body index, offset); unmapped MANO keypoints are left out (``keypoint_ids``)
-        self.keypoint_ids = [k for k, kp in enumerate(hand.keypoints) if kp is not None]
+        self.keypoint_ids = list(hand.keypoint_ids)
         self._kp_body = [self._body_index(hand.keypoints[k].body) for k in self.keypoint_ids]
         self._kp_offset = torch.tensor([hand.keypoints[k].offset for k in self.keypoint_ids], dtype=dtype)
         # actuated finger joints (optimised) and mimic followers (derived): q_full = A @ q_act

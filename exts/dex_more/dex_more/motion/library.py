@@ -10,7 +10,7 @@ import json
 import os
 from dataclasses import dataclass
 
-from ..assets.paths import DATA_DIR
+from ..paths import DATA_DIR
 from .errors import MotionFormatError
 from .reference_motion import ReferenceMotion
 

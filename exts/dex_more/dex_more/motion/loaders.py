@@ -13,7 +13,7 @@ import pickle
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from ..assets.hands import MANO_KEYPOINT_NAMES
+from ..mano import MANO_KEYPOINT_NAMES
 from .errors import MotionFormatError
 from .reference_motion import SIDES, HandTrack, ObjectTrack, ReferenceMotion
 

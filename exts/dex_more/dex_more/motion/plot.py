@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..mano import FINGERTIP_KEYPOINT_IDS, MANO_BONES
 from .reference_motion import ReferenceMotion
 
-# MANO bones: wrist to each finger base, then along each finger
-_BONES = [(0, 1 + 4 * f) for f in range(5)] + [(1 + 4 * f + k, 2 + 4 * f + k) for f in range(5) for k in range(3)]
 _SIDE_COLOUR = {"right": "tab:blue", "left": "tab:red"}
 
 
@@ -27,10 +26,10 @@ def plot_motion(motion: ReferenceMotion, path: str, snapshots: int = 5) -> str:
                 ax.scatter(*h.wrist_pos[t], color=_SIDE_COLOUR[side])
                 continue
             kp = h.keypoints[t]
-            for a, b in _BONES:
+            for a, b in MANO_BONES:
                 ax.plot(*zip(kp[a], kp[b]), color=_SIDE_COLOUR[side], lw=1.5)
             if h.contacts is not None:
-                tips = kp[[4, 8, 12, 16, 20]][h.contacts[t]]
+                tips = kp[list(FINGERTIP_KEYPOINT_IDS)][h.contacts[t]]
                 if len(tips):
                     ax.scatter(*tips.T, color="k", s=12)
         for o in motion.objects:

@@ -7,7 +7,7 @@ Conventions (every loader converts to these):
 * quaternions (x, y, z, w) — Isaac Lab 3's order (``isaaclab.utils.math``);
 * hands by side, ``"right"`` / ``"left"``; ``wrist_pos`` / ``wrist_quat`` is the pose of the MANO
   wrist (human clips) or of the robot hand's root body (robot-only clips);
-* ``keypoints``: the 21 MANO keypoints in :data:`dex_more.assets.MANO_KEYPOINT_NAMES` order;
+* ``keypoints``: the 21 MANO keypoints in :data:`dex_more.mano.MANO_KEYPOINT_NAMES` order;
 * ``joint_pos[robot]``: joint positions [rad or m] of a bundled robot hand, columns named by
   ``joint_names[robot]`` (the virtual wrist joints first), once retargeted;
 * objects: ``pose`` (T, 7) = position + quaternion of the object frame, ``shape`` a primitive kind of

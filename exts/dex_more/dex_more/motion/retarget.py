@@ -16,7 +16,8 @@ import numpy as np
 import torch
 from scipy.spatial.transform import Rotation
 
-from ..assets.hands import FINGERTIP_KEYPOINT_IDS, MANO_KEYPOINT_NAMES, WRIST_JOINT_NAMES, DexHand
+from ..assets.hands import WRIST_JOINT_NAMES, DexHand
+from ..mano import FINGERTIP_KEYPOINT_IDS, MANO_KEYPOINT_NAMES
 from .hand_model import HandKinematics, matrix_to_rot6d, rot6d_to_matrix
 
 KEYPOINT_WEIGHTS = {4: 25.0, 8: 20.0, 12: 10.0, 16: 7.0, 20: 5.0}

@@ -22,6 +22,7 @@ from scipy.spatial.transform import Rotation
 
 from ..assets.objects import ObjectSpec, sample_object
 from ..assets.scene import TABLE_HEIGHT
+from ..mano import FINGERTIP_KEYPOINT_IDS
 from .reference_motion import HandTrack, ObjectTrack, ReferenceMotion
 from .shapes import sdf_world
 
@@ -215,7 +216,7 @@ def make_clip(name: str, spec: ObjectSpec, grasp_wrist, plan: ClipPlan, obj_xy=(
     R = Rotation.from_quat(wrist_q)
     local = np.stack([hand.local_keypoints(c) for c in closure])  # (T, 21, 3)
     kps = np.einsum("tij,tkj->tki", R.as_matrix(), local) + wrist_p[:, None]
-    tips = kps[:, [4, 8, 12, 16, 20]]
+    tips = kps[:, list(FINGERTIP_KEYPOINT_IDS)]
     tip_sdf = np.stack([sdf_world(spec.kind, spec.dims, obj[t], tips[t]) for t in range(len(obj))])
     hand_track = HandTrack(wrist_pos=wrist_p, wrist_quat=wrist_q, keypoints=kps, contacts=tip_sdf < CONTACT)
     obj_track = ObjectTrack(pose=obj, shape=spec.kind, dims=tuple(spec.dims), name=spec.name, mass=spec.mass)

@@ -20,10 +20,8 @@ class MoREModelCfg(RslRlMLPModelCfg):
     encoder_dims: list[int] = [512, 256]
     expert_dims: list[int] = [256, 128]
     router_dims: list[int] = [128]
-
-    def __post_init__(self):
-        # MLPModel's hidden_dims are replaced by the encoder/expert/router sizes
-        self.hidden_dims = None
+    hidden_dims: list[int] = [128]
+    """The action head's hidden layers (the MLP from the expert mixture to the action)."""
 
 
 @configclass

@@ -5,7 +5,7 @@
     w' = top-k of w, the rest zero        (renormalised over the k only if ``renormalize``)
     x = concat(f, a_base)                 a_base: the frozen base/imitator action (``base_action_group``)
     y = Σ_k w'_k E_k(x) + Σ_s E_shared_s(x)
-    out = head(y)                         the mean of the residual action (or a value with output_dim 1)
+    out = head(y)                         MLP (``hidden_dims``): the mean of the residual action (or a value)
 
 Sparse experts run only on the samples routed to them. During an update of :class:`MoEPPO` the model
 also adds the routing losses to its own gradient (see :meth:`enable_routing_losses`) and keeps the
@@ -19,7 +19,7 @@ from tensordict import TensorDict
 
 from rsl_rl.models import MLPModel
 
-from .model_parts import as_two_input_onnx, make_distribution, make_normalizer, mlp
+from .model_parts import as_two_input_onnx, mlp
 
 
 class _AddAuxiliaryLoss(torch.autograd.Function):
@@ -54,8 +54,10 @@ def routing_entropy(probs: torch.Tensor) -> torch.Tensor:
 
 
 class MixtureOfResidualExperts(MLPModel):
-    """See the module docstring. Constructor arguments follow rsl_rl models (``obs, obs_groups, obs_set,
-    output_dim`` then the configuration)."""
+    """See the module docstring. An :class:`~rsl_rl.models.MLPModel` whose latent is the expert mixture ``y``:
+    the base initialiser builds the normaliser, the distribution and the action head (``mlp``, hidden sizes
+    ``hidden_dims``) and this class adds the encoder, router and experts; ``get_latent`` returns ``y`` and
+    ``MLPModel.forward`` does the rest. Constructor arguments follow rsl_rl models."""
 
     def __init__(
         self,
@@ -71,46 +73,48 @@ class MixtureOfResidualExperts(MLPModel):
         encoder_dims: tuple[int, ...] | list[int] = (512, 256),
         expert_dims: tuple[int, ...] | list[int] = (256, 128),
         router_dims: tuple[int, ...] | list[int] = (128,),
+        hidden_dims: tuple[int, ...] | list[int] = (128,),
         activation: str = "elu",
         obs_normalization: bool = False,
         distribution_cfg: dict | None = None,
-        hidden_dims=None,  # an MLPModel config field: MoRE's sizes are encoder/expert/router_dims
     ) -> None:
-        nn.Module.__init__(self)
         if not 1 <= top_k <= num_experts:
             raise ValueError(f"top_k must lie in [1, num_experts={num_experts}], got {top_k}")
-        groups = obs_groups[obs_set]
         if base_action_group not in obs:
             raise ValueError(f"MoRE needs the base action as observation group '{base_action_group}'; "
                              f"the environment provides {list(obs.keys())}")
+        # read by the hooks the base initialiser calls
         self.base_action_group = base_action_group
-        self.obs_groups = [g for g in groups if g != base_action_group]
-        self.obs_dim = sum(obs[g].shape[-1] for g in self.obs_groups)
-        base_dim = obs[base_action_group].shape[-1]
-        self.base_dim = base_dim
+        self._mixture_dim = expert_dims[-1]
+        super().__init__(obs, obs_groups, obs_set, output_dim, hidden_dims, activation, obs_normalization,
+                         distribution_cfg)
+        self.base_dim = obs[base_action_group].shape[-1]
         self.num_experts, self.top_k, self.renormalize = num_experts, top_k, renormalize
-        self.obs_normalization = obs_normalization
-        self.obs_normalizer = make_normalizer(obs_normalization, self.obs_dim)
-        self.distribution, head_dim = make_distribution(distribution_cfg, output_dim)
-        feat, hidden = encoder_dims[-1], expert_dims[-1]
+        feat = encoder_dims[-1]
         self.encoder = mlp(self.obs_dim, list(encoder_dims), activation)
         self.router = mlp(feat, list(router_dims), activation, num_experts)
-        self.experts = nn.ModuleList(mlp(feat + base_dim, list(expert_dims), activation) for _ in range(num_experts))
-        self.shared_experts = nn.ModuleList(mlp(feat + base_dim, list(expert_dims), activation)
+        self.experts = nn.ModuleList(mlp(feat + self.base_dim, list(expert_dims), activation) for _ in range(num_experts))
+        self.shared_experts = nn.ModuleList(mlp(feat + self.base_dim, list(expert_dims), activation)
                                             for _ in range(num_shared_experts))
-        self.head = nn.Linear(hidden, head_dim)
-        self.mlp = self.head  # rsl_rl's distributions initialise the last linear layer of ``mlp``
-        if self.distribution is not None:
-            self.distribution.init_mlp_weights(nn.Sequential(self.head))
         self._routing_coefs: tuple[float, float] | None = None
         self._stats: dict[str, torch.Tensor] = {}
         self.last_probs: torch.Tensor | None = None
         self.last_top_idx: torch.Tensor | None = None
 
-    # ------------------------------------------------------------------ forward
-    def get_latent(self, obs: TensorDict, masks=None, hidden_state=None) -> torch.Tensor:
-        return self.obs_normalizer(torch.cat([obs[g] for g in self.obs_groups], dim=-1))
+    # ------------------------------------------------------------------ MLPModel hooks
+    def _get_obs_dim(self, obs: TensorDict, obs_groups: dict[str, list[str]], obs_set: str) -> tuple[list[str], int]:
+        """The encoder's groups: every group of the set but the base action (which goes to the experts)."""
+        groups = [g for g in obs_groups[obs_set] if g != self.base_action_group]
+        return super()._get_obs_dim(obs, {obs_set: groups}, obs_set)
 
+    def _get_latent_dim(self) -> int:
+        return self._mixture_dim
+
+    def get_latent(self, obs: TensorDict, masks=None, hidden_state=None) -> torch.Tensor:
+        """The expert mixture y (B, expert_dims[-1]) of the normalised observation and the base action."""
+        return self.mixture(super().get_latent(obs), obs[self.base_action_group])
+
+    # ------------------------------------------------------------------ forward
     def mixture(self, latent: torch.Tensor, base_action: torch.Tensor) -> torch.Tensor:
         """The head input y (B, hidden) for normalised inputs ``latent`` and the base action."""
         f = self.encoder(latent)
@@ -134,19 +138,6 @@ class MixtureOfResidualExperts(MLPModel):
             y = _AddAuxiliaryLoss.apply(y, self._routing_coefs[0] * lb + self._routing_coefs[1] * ent)
             self._accumulate(probs, top_idx[:, 0], lb, ent)
         return y
-
-    def forward(self, obs: TensorDict, masks=None, hidden_state=None, stochastic_output: bool = False) -> torch.Tensor:
-        out = self.head(self.mixture(self.get_latent(obs), obs[self.base_action_group]))
-        if self.distribution is not None:
-            if stochastic_output:
-                self.distribution.update(out)
-                return self.distribution.sample()
-            return self.distribution.deterministic_output(out)
-        return out
-
-    def update_normalization(self, obs: TensorDict) -> None:
-        if self.obs_normalization:
-            self.obs_normalizer.update(torch.cat([obs[g] for g in self.obs_groups], dim=-1))
 
     # ------------------------------------------------------------------ routing losses and statistics
     def enable_routing_losses(self, load_balance_coef: float, entropy_coef: float) -> None:
@@ -194,10 +185,12 @@ class _ExportableMoRE(nn.Module):
 
         m = copy.deepcopy(model).cpu()
         self.normalizer = m.obs_normalizer
-        self.encoder, self.router, self.head = m.encoder, m.router, m.head
+        self.encoder, self.router, self.head = m.encoder, m.router, m.mlp
         self.experts, self.shared_experts = m.experts, m.shared_experts
         self.top_k, self.renormalize = m.top_k, m.renormalize
-        self.base_dim = m.base_dim
+        self.base_dim, self.mixture_dim = m.base_dim, m._mixture_dim
+        self.deterministic_output = (m.distribution.as_deterministic_output_module() if m.distribution is not None
+                                     else nn.Identity())
 
     def forward(self, obs: torch.Tensor, base_action: torch.Tensor) -> torch.Tensor:
         f = self.encoder(self.normalizer(obs))
@@ -207,9 +200,9 @@ class _ExportableMoRE(nn.Module):
             top_w = top_w / top_w.sum(-1, keepdim=True)
         weights = torch.zeros_like(probs).scatter(-1, top_idx, top_w)
         x = torch.cat([f, base_action], dim=-1)
-        y = torch.zeros(x.shape[0], self.head.in_features, dtype=x.dtype)
+        y = torch.zeros(x.shape[0], self.mixture_dim, dtype=x.dtype)
         for s in self.shared_experts:
             y = y + s(x)
         for k, e in enumerate(self.experts):
             y = y + weights[:, k:k + 1] * e(x)
-        return self.head(y)
+        return self.deterministic_output(self.head(y))

@@ -1,16 +1,18 @@
-"""Pieces shared by dex_more's RSL-RL models: MLPs, the output distribution, the observation normaliser,
-and the two-input ONNX wrapper."""
+"""Pieces shared by dex_more's RSL-RL models: feature MLPs and the two-input ONNX wrapper."""
 from __future__ import annotations
 
 import torch
 import torch.nn as nn
 
-from rsl_rl.modules import EmpiricalNormalization
-from rsl_rl.utils import resolve_class, resolve_nn_activation
+from rsl_rl.utils import resolve_nn_activation
 
 
 def mlp(in_dim: int, dims: list[int], activation: str, out_dim: int | None = None) -> nn.Sequential:
-    """Linear layers of sizes ``dims``, each followed by ``activation``; then a plain linear ``out_dim`` layer."""
+    """Linear layers of sizes ``dims``, each followed by ``activation``; then a plain linear ``out_dim`` layer.
+
+    Unlike :class:`rsl_rl.modules.MLP` it may end on an activation (a feature extractor: encoders, experts,
+    PointNet) and may have a single layer.
+    """
     layers, d = [], in_dim
     for h in dims:
         layers += [nn.Linear(d, h), resolve_nn_activation(activation)]
@@ -18,19 +20,6 @@ def mlp(in_dim: int, dims: list[int], activation: str, out_dim: int | None = Non
     if out_dim is not None:
         layers.append(nn.Linear(d, out_dim))
     return nn.Sequential(*layers)
-
-
-def make_distribution(distribution_cfg: dict | None, output_dim: int):
-    """(rsl_rl distribution or None, size of the network output feeding it)."""
-    if distribution_cfg is None:
-        return None, output_dim
-    dist_class, dist_cfg = resolve_class(distribution_cfg)
-    dist = dist_class(output_dim, **dist_cfg)
-    return dist, dist.input_dim
-
-
-def make_normalizer(enabled: bool, dim: int) -> nn.Module:
-    return EmpiricalNormalization(dim) if enabled else nn.Identity()
 
 
 def as_two_input_onnx(module: nn.Module, second_input: str, obs_dim: int, second_dim: int) -> nn.Module:

@@ -8,13 +8,15 @@ The point features are order-independent (shared per-point MLP + max pooling). T
 """
 from __future__ import annotations
 
+import copy
+
 import torch
 import torch.nn as nn
 from tensordict import TensorDict
 
 from rsl_rl.models import MLPModel
 
-from .model_parts import make_distribution, make_normalizer, mlp
+from .model_parts import as_two_input_onnx, mlp
 
 
 class PointNetEncoder(nn.Module):
@@ -29,6 +31,9 @@ class PointNetEncoder(nn.Module):
 
 
 class PointCloudStudent(MLPModel):
+    """An :class:`~rsl_rl.models.MLPModel` whose latent is the normalised proprioception plus the PointNet feature
+    (hooks ``_get_obs_dim``, ``_get_latent_dim``, ``get_latent``)."""
+
     def __init__(
         self,
         obs: TensorDict,
@@ -42,24 +47,50 @@ class PointCloudStudent(MLPModel):
         obs_normalization: bool = False,
         distribution_cfg: dict | None = None,
     ) -> None:
-        nn.Module.__init__(self)
         groups = list(obs_groups[obs_set])
         if point_cloud_group not in groups:
             raise ValueError(f"the student's observation set '{obs_set}' ({groups}) lacks '{point_cloud_group}'")
         if obs[point_cloud_group].shape[-1] % 3:
             raise ValueError(f"'{point_cloud_group}' has {obs[point_cloud_group].shape[-1]} values; expected N·3")
+        # read by the hooks the base initialiser calls
         self.point_cloud_group = point_cloud_group
-        self.obs_groups = [g for g in groups if g != point_cloud_group]
-        self.obs_dim = sum(obs[g].shape[-1] for g in self.obs_groups)
-        self.obs_normalization = obs_normalization
-        self.obs_normalizer = make_normalizer(obs_normalization, self.obs_dim)
+        self._point_feature_dim = point_dims[-1]
+        super().__init__(obs, obs_groups, obs_set, output_dim, hidden_dims, activation, obs_normalization,
+                         distribution_cfg)
+        self.num_points = obs[point_cloud_group].shape[-1] // 3
         self.encoder = PointNetEncoder(list(point_dims), activation)
-        self.distribution, out = make_distribution(distribution_cfg, output_dim)
-        self.mlp = mlp(self.obs_dim + point_dims[-1], list(hidden_dims), activation, out)
-        if self.distribution is not None:
-            self.distribution.init_mlp_weights(self.mlp)
+
+    def _get_obs_dim(self, obs: TensorDict, obs_groups: dict[str, list[str]], obs_set: str) -> tuple[list[str], int]:
+        """The proprioceptive groups: every group of the set but the point cloud."""
+        groups = [g for g in obs_groups[obs_set] if g != self.point_cloud_group]
+        return super()._get_obs_dim(obs, {obs_set: groups}, obs_set)
+
+    def _get_latent_dim(self) -> int:
+        return self.obs_dim + self._point_feature_dim
 
     def get_latent(self, obs: TensorDict, masks=None, hidden_state=None) -> torch.Tensor:
-        proprio = self.obs_normalizer(torch.cat([obs[g] for g in self.obs_groups], dim=-1))
         points = obs[self.point_cloud_group]
-        return torch.cat([proprio, self.encoder(points.view(points.shape[0], -1, 3))], dim=-1)
+        return torch.cat([super().get_latent(obs), self.encoder(points.view(points.shape[0], -1, 3))], dim=-1)
+
+    # ------------------------------------------------------------------ export
+    def as_jit(self) -> nn.Module:
+        return _ExportablePointCloudStudent(self)
+
+    def as_onnx(self, verbose: bool) -> nn.Module:
+        return as_two_input_onnx(_ExportablePointCloudStudent(self), "points", self.obs_dim, 3 * self.num_points)
+
+
+class _ExportablePointCloudStudent(nn.Module):
+    """Deterministic student for TorchScript/ONNX: forward(obs, points), obs = its groups concatenated, points
+    (B, N·3)."""
+
+    def __init__(self, model: PointCloudStudent):
+        super().__init__()
+        m = copy.deepcopy(model).cpu()
+        self.normalizer, self.encoder, self.mlp = m.obs_normalizer, m.encoder, m.mlp
+        self.deterministic_output = (m.distribution.as_deterministic_output_module() if m.distribution is not None
+                                     else nn.Identity())
+
+    def forward(self, obs: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
+        g = self.encoder(points.view(points.shape[0], -1, 3))
+        return self.deterministic_output(self.mlp(torch.cat([self.normalizer(obs), g], dim=-1)))

@@ -29,6 +29,7 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
 
     import dex_more.tasks  # noqa: F401
     from dex_more.cli import check_task
+    from dex_more.mdp.commands import MOTION_COMMAND
     from dex_more.rl.checkpoints import CheckpointError, check_checkpoint
     from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
     from isaaclab_rl.rsl_rl.utils import create_rsl_rl_runner
@@ -45,8 +46,8 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
     env_cfg.scene.num_envs = num_envs
     env_cfg.sim.device = device
     env_cfg.seed = seed
-    if eval_mode and hasattr(env_cfg, "commands") and hasattr(env_cfg.commands, "motion"):
-        env_cfg.commands.motion.eval_mode = True
+    if eval_mode and hasattr(env_cfg, "commands") and hasattr(env_cfg.commands, MOTION_COMMAND):
+        getattr(env_cfg.commands, MOTION_COMMAND).eval_mode = True
     agent_cfg.device = device
     agent_cfg = handle_deprecated_rsl_rl_cfg(agent_cfg, md.version("rsl-rl-lib"))
     env = RslRlVecEnvWrapper(gym.make(task, cfg=env_cfg), clip_actions=agent_cfg.clip_actions)

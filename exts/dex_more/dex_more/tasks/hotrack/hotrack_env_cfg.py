@@ -1,225 +1,342 @@
-"""Hand-agnostic configuration of the HO-tracking tasks (ManipTrans-style, REFERENCE.md §1).
+"""HO tracking (ManipTrans-style, REFERENCE.md §1): the scene and the five task layouts.
 
-A task is fixed by ``hands`` (side -> bundled hand), ``stage`` ("imitator": hands only, hand terms;
-"residual": hands + objects, the full observation/reward/termination set, the frozen imitator inside
-the action term) and the clips (``commands.motion.clip_names``). Per-hand configs
-(``config/*.py``) only set those. The terms are built per side in ``__post_init__``; objects follow
-the clips when the env is created (:class:`~.hotrack_env.HOTrackEnv`).
+A layout (imitator right/left: hands only; residual right/left/bimanual: hands + objects over frozen imitators)
+composes the explicit per-hand and per-object terms of :mod:`.hotrack_terms_cfg`. A hand's folder
+(``config/<hand>/``) only names its hands. The objects are those of the clips the task tracks: the env fills
+``scene.object_<i>`` and switches the second object's terms off when the clips carry one
+(:meth:`HOTrackResidualEnvCfg.bind_objects`).
 """
 from __future__ import annotations
 
-from isaaclab.envs import ManagerBasedRLEnvCfg
+from isaaclab.assets import ArticulationCfg, RigidObjectCfg
 from isaaclab.managers import CurriculumTermCfg as CurrTerm
-from isaaclab.managers import ObservationGroupCfg as ObsGroup
-from isaaclab.managers import ObservationTermCfg as ObsTerm
-from isaaclab.managers import RewardTermCfg as RewTerm
-from isaaclab.managers import TerminationTermCfg as DoneTerm
 from isaaclab.scene import InteractiveSceneCfg
 from isaaclab.sensors import ContactSensorCfg
 from isaaclab.utils import configclass
 
-from dex_more.assets import GROUND_CFG, TABLE_CFG, get_hand, object_cfg
-from dex_more.assets.objects import ObjectSpec
-from dex_more.sim import PHYSICS_DT, DexPhysicsCfg
+from dex_more.assets import GROUND_CFG, TABLE_CFG, ObjectSpec, get_hand, object_cfg
+from dex_more.envs import DexEnvCfg
 
 from . import mdp
+from .hotrack_terms_cfg import (LEFT, LEFT_CONTACT, LEFT_CONTACT_LOST, RIGHT, RIGHT_CONTACT, RIGHT_CONTACT_LOST,
+                                BimanualBaseActionObsCfg, LeftBaseActionObsCfg, LeftHandObjectObsCfg, LeftHandObsCfg,
+                                LeftHandRewardsCfg, LeftHandTerminationsCfg, Object0ObsCfg, Object0RewardsCfg,
+                                Object0TerminationsCfg, Object1ObsCfg, Object1RewardsCfg, Object1TerminationsCfg,
+                                PointCloudObsCfg, RightBaseActionObsCfg, RightHandObjectObsCfg, RightHandObsCfg,
+                                RightHandRewardsCfg, RightHandTerminationsCfg, TerminationsCfg)
 
-# reward terms of REFERENCE.md §1: name -> (function, params, weight); k as published
-HAND_REWARDS = {
-    "wrist_pos": (mdp.rewards.wrist_position, {"k": 40.0}, 0.1),
-    "wrist_rot": (mdp.rewards.wrist_rotation, {"k": 1.0}, 0.6),
-    "thumb_tip": (mdp.rewards.fingertip, {"finger": 0, "k": 100.0}, 0.9),
-    "index_tip": (mdp.rewards.fingertip, {"finger": 1, "k": 90.0}, 0.8),
-    "middle_tip": (mdp.rewards.fingertip, {"finger": 2, "k": 80.0}, 0.75),
-    "ring_tip": (mdp.rewards.fingertip, {"finger": 3, "k": 60.0}, 0.6),
-    "pinky_tip": (mdp.rewards.fingertip, {"finger": 4, "k": 60.0}, 0.6),
-    "level1_keypoints": (mdp.rewards.keypoint_level, {"level": 1, "k": 50.0}, 0.5),
-    "level2_keypoints": (mdp.rewards.keypoint_level, {"level": 2, "k": 40.0}, 0.3),
-    "wrist_vel": (mdp.rewards.wrist_velocity, {"k": 1.0}, 0.1),
-    "wrist_ang_vel": (mdp.rewards.wrist_velocity, {"k": 1.0, "angular": True}, 0.05),
-    "joint_vel": (mdp.rewards.joint_velocity, {"k": 1.0}, 0.1),
-    "joint_power": (mdp.rewards.power, {"k": 10.0, "wrist": False}, 0.5),
-    "wrist_power": (mdp.rewards.power, {"k": 2.0, "wrist": True}, 0.5),
-}
-OBJECT_REWARDS = {
-    "pos": (mdp.rewards.object_position, {"k": 80.0}, 5.0),
-    "rot": (mdp.rewards.object_rotation, {"k": 3.0}, 1.0),
-    "vel": (mdp.rewards.object_velocity, {"k": 1.0}, 0.1),
-    "ang_vel": (mdp.rewards.object_velocity, {"k": 1.0, "angular": True}, 0.1),
-}
+OBJECT_HEIGHTS = (0.7, 0.9)
+"""Spawn height [m] of object 0 and 1 before the first reset puts them into their reference pose."""
+
+##
+# Scene
+##
 
 
 @configclass
 class HOTrackSceneCfg(InteractiveSceneCfg):
-    """Ground and table; ``robot_<side>`` and ``object_<i>`` are added from the task's hands and clips."""
+    """Ground and table; hands from the task's ``hands``, objects and fingertip contact sensors from its clips."""
 
+    num_envs = 16
+    env_spacing = 1.5
     ground = GROUND_CFG
     table = TABLE_CFG
+    robot_right: ArticulationCfg | None = None
+    robot_left: ArticulationCfg | None = None
+    object_0: RigidObjectCfg | None = None
+    object_1: RigidObjectCfg | None = None
+    contacts_right: ContactSensorCfg | None = None
+    contacts_left: ContactSensorCfg | None = None
 
 
-@configclass
-class ObservationsCfg:
-    policy: ObsGroup = ObsGroup(concatenate_terms=True, enable_corruption=False)
-    """Everything the policy sees but the frozen imitator's action."""
-
-
-@configclass
-class ActionsCfg:
-    pass
+##
+# Commands, curricula, base configuration
+##
 
 
 @configclass
 class CommandsCfg:
-    motion: mdp.ReferenceMotionCommandCfg = mdp.ReferenceMotionCommandCfg(hands={"right": "inspire_right"})
-
-
-@configclass
-class RewardsCfg:
-    pass
-
-
-@configclass
-class TerminationsCfg:
-    reference_finished = DoneTerm(func=mdp.terminations.reference_finished, time_out=True)
-    time_out = DoneTerm(func=mdp.time_out, time_out=True)
-    physics_blowup = DoneTerm(func=mdp.terminations.physics_blowup)
+    motion = mdp.ReferenceMotionCommandCfg(hands={})
 
 
 @configclass
 class EventsCfg:
-    pass
+    """None: the reference-motion command writes the whole reset state (Isaac Lab's default event would write
+    the scene's default state first, for nothing)."""
 
 
 @configclass
 class CurriculumCfg:
-    gravity = CurrTerm(func=mdp.curriculums.gravity_ramp, params={"num_steps": 1920})
-
-
-def _imitator_terms(side: str) -> dict[str, ObsTerm]:
-    p = {"side": side}
-    return {
-        f"{side}_joint_pos": ObsTerm(func=mdp.observations.hand_joint_pos, params=p),
-        f"{side}_joint_cos_sin": ObsTerm(func=mdp.observations.hand_joint_pos_cos_sin, params=p),
-        f"{side}_joint_vel": ObsTerm(func=mdp.observations.hand_joint_vel, params=p),
-        f"{side}_wrist_state": ObsTerm(func=mdp.observations.hand_wrist_state, params=p),
-        f"{side}_next_wrist": ObsTerm(func=mdp.observations.next_wrist_delta, params=p),
-        f"{side}_next_joints": ObsTerm(func=mdp.observations.next_joint_delta, params=p),
-        f"{side}_next_keypoints": ObsTerm(func=mdp.observations.next_keypoint_delta, params=p),
-    }
+    gravity = CurrTerm(func=mdp.gravity_ramp, params={"num_steps": 1920, "gravity": -9.81})
 
 
 @configclass
-class HOTrackEnvCfg(ManagerBasedRLEnvCfg):
-    hands: dict = {"right": "inspire_right"}
-    """Side -> bundled hand name."""
-    stage: str = "imitator"
-    """"imitator" (hands only) or "residual" (hands + objects over a frozen imitator)."""
-    clip_names: list = []
-    """Clips to track; empty = every bundled clip with exactly these hands (imitator) — residual
-    configs name clips of one object set."""
-    from_scratch: bool = False
-    """Residual ablation without an imitator."""
-    num_objects: int = 1
-    """Objects in the residual stage (set from the clips at env creation)."""
+class ResidualCurriculumCfg(CurriculumCfg):
+    friction = CurrTerm(func=mdp.friction_ramp, params={"num_steps": 1920, "start_scale": 3.0})
 
-    scene: HOTrackSceneCfg = HOTrackSceneCfg(num_envs=16, env_spacing=1.5)
-    observations: ObservationsCfg = ObservationsCfg()
-    actions: ActionsCfg = ActionsCfg()
+
+@configclass
+class HOTrackEnvCfg(DexEnvCfg):
+    """What every HO-tracking layout shares; ``hands`` (set by a hand's folder) fills the robots, the command and
+    the action terms."""
+
+    scene: HOTrackSceneCfg = HOTrackSceneCfg()
     commands: CommandsCfg = CommandsCfg()
-    rewards: RewardsCfg = RewardsCfg()
-    terminations: TerminationsCfg = TerminationsCfg()
     events: EventsCfg = EventsCfg()
     curriculum: CurriculumCfg = CurriculumCfg()
 
     def __post_init__(self):
-        self.decimation = 2  # 60 Hz control: the clips' rate (ManipTrans: 1/60 s, 2 substeps)
+        super().__post_init__()
         self.episode_length_s = 20.0
-        self.sim.dt = PHYSICS_DT
-        self.sim.render_interval = self.decimation
-        self.sim.device = "cpu"
-        self.sim.physics = DexPhysicsCfg()
-        residual = self.stage == "residual"
-        if self.stage not in ("imitator", "residual"):
-            raise ValueError(f"stage must be 'imitator' or 'residual', not '{self.stage}'")
-        self.commands.motion = mdp.ReferenceMotionCommandCfg(hands=dict(self.hands), clip_names=list(self.clip_names),
-                                                              num_objects=self.num_objects if residual else 0)
-        grace = 8 if residual else 20
-        for side, hand_name in self.hands.items():
-            hand = get_hand(hand_name)
+        for side, name in self.hands.items():
+            hand = get_hand(name)
             if hand.side != side:
-                raise ValueError(f"{hand_name} is a {hand.side} hand, configured as the {side} one")
-            robot = hand.articulation.replace(prim_path=f"{{ENV_REGEX_NS}}/Robot_{side}")
-            setattr(self.scene, f"robot_{side}", robot)
-            for name, term in _imitator_terms(side).items():
-                setattr(self.observations.policy, name, term)
-            if residual:
-                group = f"imitator_{side}"
-                setattr(self.observations, group, ObsGroup(concatenate_terms=True, enable_corruption=False))
-                # the point-cloud student of the distillation stage sees what the imitators see, every hand
-                if not hasattr(self.observations, "student"):
-                    self.observations.student = ObsGroup(concatenate_terms=True, enable_corruption=False)
-                for name, term in _imitator_terms(side).items():
-                    setattr(getattr(self.observations, group), name, term)
-                    setattr(self.observations.student, name, term)
-                setattr(self.actions, f"hand_{side}", mdp.ResidualHandTrackingActionCfg(
-                    asset_name=f"robot_{side}", side=side, hand=hand_name, imitator_group=group,
-                    from_scratch=self.from_scratch))
-                # its own group: MoRE feeds it to the experts beside the encoded observation
-                if not hasattr(self.observations, "base_action"):
-                    self.observations.base_action = ObsGroup(concatenate_terms=True, enable_corruption=False)
-                setattr(self.observations.base_action, f"{side}_imitator_action",
-                        ObsTerm(func=mdp.observations.imitator_action, params={"side": side}))
-            else:
-                setattr(self.actions, f"hand_{side}", mdp.HandTrackingActionCfg(
-                    asset_name=f"robot_{side}", side=side, hand=hand_name))
-            for name, (func, params, weight) in HAND_REWARDS.items():
-                setattr(self.rewards, f"{side}_{name}", RewTerm(func=func, weight=weight, params={"side": side, **params}))
-            setattr(self.terminations, f"{side}_fingertip_deviation", DoneTerm(
-                func=mdp.terminations.fingertip_deviation, params={"side": side, "grace_steps": grace}))
-            setattr(self.terminations, f"{side}_keypoint_deviation", DoneTerm(
-                func=mdp.terminations.keypoint_deviation, params={"side": side, "grace_steps": grace}))
+                raise ValueError(f"{name} is a {hand.side} hand, configured as the {side} one")
+            setattr(self.scene, f"robot_{side}", hand.articulation.replace(prim_path=f"{{ENV_REGEX_NS}}/Robot_{side}"))
+            getattr(self.actions, f"hand_{side}").hand = name
+        self.commands.motion.hands = dict(self.hands)
 
-    def set_objects(self, specs: list[ObjectSpec]) -> None:
-        """Spawn ``specs`` as ``object_<i>`` and add their observation, reward and termination terms.
 
-        Called by the env with the objects of its clips (residual stage only). With two hands and two
-        objects, the right hand's object terms use object 0 and the left hand's object 1.
-        """
-        self.num_objects = len(specs)
+##
+# Imitators: hands only
+##
+
+
+@configclass
+class ImitatorRightActionsCfg:
+    hand_right = mdp.HandTrackingActionCfg(asset_name="robot_right", **RIGHT, hand="")
+
+
+@configclass
+class ImitatorLeftActionsCfg:
+    hand_left = mdp.HandTrackingActionCfg(asset_name="robot_left", **LEFT, hand="")
+
+
+@configclass
+class ImitatorRightObservationsCfg:
+    policy: RightHandObsCfg = RightHandObsCfg()
+
+
+@configclass
+class ImitatorLeftObservationsCfg:
+    policy: LeftHandObsCfg = LeftHandObsCfg()
+
+
+@configclass
+class ImitatorRightTerminationsCfg(RightHandTerminationsCfg, TerminationsCfg):
+    pass
+
+
+@configclass
+class ImitatorLeftTerminationsCfg(LeftHandTerminationsCfg, TerminationsCfg):
+    pass
+
+
+@configclass
+class HOTrackImitatorEnvCfg(HOTrackEnvCfg):
+    """Stage 1: the hand alone follows the reference hand (every bundled clip with the task's hands)."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        for term in vars(self.terminations).values():
+            if term is not None and "grace_steps" in term.params:
+                term.params["grace_steps"] = 20  # a hand alone recovers from more: a longer grace period
+
+
+@configclass
+class HOTrackImitatorRightEnvCfg(HOTrackImitatorEnvCfg):
+    hands = {"right": "inspire_right"}
+    observations: ImitatorRightObservationsCfg = ImitatorRightObservationsCfg()
+    actions: ImitatorRightActionsCfg = ImitatorRightActionsCfg()
+    rewards: RightHandRewardsCfg = RightHandRewardsCfg()
+    terminations: ImitatorRightTerminationsCfg = ImitatorRightTerminationsCfg()
+
+
+@configclass
+class HOTrackImitatorLeftEnvCfg(HOTrackImitatorEnvCfg):
+    hands = {"left": "inspire_left"}
+    observations: ImitatorLeftObservationsCfg = ImitatorLeftObservationsCfg()
+    actions: ImitatorLeftActionsCfg = ImitatorLeftActionsCfg()
+    rewards: LeftHandRewardsCfg = LeftHandRewardsCfg()
+    terminations: ImitatorLeftTerminationsCfg = ImitatorLeftTerminationsCfg()
+
+
+##
+# Residual policies: hands + objects, over the frozen imitators
+##
+
+
+@configclass
+class ResidualRightActionsCfg:
+    hand_right = mdp.ResidualHandTrackingActionCfg(asset_name="robot_right", **RIGHT, hand="",
+                                                   imitator_group="imitator_right")
+
+
+@configclass
+class ResidualLeftActionsCfg:
+    hand_left = mdp.ResidualHandTrackingActionCfg(asset_name="robot_left", **LEFT, hand="",
+                                                  imitator_group="imitator_left")
+
+
+@configclass
+class ResidualBimanualActionsCfg(ResidualLeftActionsCfg, ResidualRightActionsCfg):
+    """Right hand's action first, then the left's."""
+
+
+@configclass
+class ResidualRightPolicyObsCfg(RightHandObjectObsCfg, Object0ObsCfg, RightHandObsCfg):
+    """Everything the residual policy sees but the frozen imitator's action."""
+
+
+@configclass
+class ResidualLeftPolicyObsCfg(LeftHandObjectObsCfg, Object0ObsCfg, LeftHandObsCfg):
+    pass
+
+
+@configclass
+class ResidualBimanualPolicyObsCfg(LeftHandObjectObsCfg, RightHandObjectObsCfg, Object1ObsCfg, Object0ObsCfg,
+                                   LeftHandObsCfg, RightHandObsCfg):
+    pass
+
+
+@configclass
+class BimanualStudentObsCfg(LeftHandObsCfg, RightHandObsCfg):
+    """The point-cloud student's proprioception: what the imitators see, both hands."""
+
+
+@configclass
+class ResidualRightObservationsCfg:
+    policy: ResidualRightPolicyObsCfg = ResidualRightPolicyObsCfg()
+    imitator_right: RightHandObsCfg = RightHandObsCfg()
+    student: RightHandObsCfg = RightHandObsCfg()
+    base_action: RightBaseActionObsCfg = RightBaseActionObsCfg()
+    point_cloud: PointCloudObsCfg = PointCloudObsCfg()
+
+
+@configclass
+class ResidualLeftObservationsCfg:
+    policy: ResidualLeftPolicyObsCfg = ResidualLeftPolicyObsCfg()
+    imitator_left: LeftHandObsCfg = LeftHandObsCfg()
+    student: LeftHandObsCfg = LeftHandObsCfg()
+    base_action: LeftBaseActionObsCfg = LeftBaseActionObsCfg()
+    point_cloud: PointCloudObsCfg = PointCloudObsCfg()
+
+
+@configclass
+class ResidualBimanualObservationsCfg:
+    policy: ResidualBimanualPolicyObsCfg = ResidualBimanualPolicyObsCfg()
+    imitator_right: RightHandObsCfg = RightHandObsCfg()
+    imitator_left: LeftHandObsCfg = LeftHandObsCfg()
+    student: BimanualStudentObsCfg = BimanualStudentObsCfg()
+    base_action: BimanualBaseActionObsCfg = BimanualBaseActionObsCfg()
+    point_cloud: PointCloudObsCfg = PointCloudObsCfg()
+
+
+@configclass
+class ResidualRightRewardsCfg(Object0RewardsCfg, RightHandRewardsCfg):
+    right_contact = RIGHT_CONTACT
+
+
+@configclass
+class ResidualLeftRewardsCfg(Object0RewardsCfg, LeftHandRewardsCfg):
+    left_contact = LEFT_CONTACT
+
+
+@configclass
+class ResidualBimanualRewardsCfg(Object1RewardsCfg, Object0RewardsCfg, LeftHandRewardsCfg, RightHandRewardsCfg):
+    right_contact = RIGHT_CONTACT
+    left_contact = LEFT_CONTACT
+
+
+@configclass
+class ResidualRightTerminationsCfg(Object0TerminationsCfg, RightHandTerminationsCfg, TerminationsCfg):
+    right_contact_lost = RIGHT_CONTACT_LOST
+
+
+@configclass
+class ResidualLeftTerminationsCfg(Object0TerminationsCfg, LeftHandTerminationsCfg, TerminationsCfg):
+    left_contact_lost = LEFT_CONTACT_LOST
+
+
+@configclass
+class ResidualBimanualTerminationsCfg(Object1TerminationsCfg, Object0TerminationsCfg, LeftHandTerminationsCfg,
+                                      RightHandTerminationsCfg, TerminationsCfg):
+    right_contact_lost = RIGHT_CONTACT_LOST
+    left_contact_lost = LEFT_CONTACT_LOST
+
+
+@configclass
+class HOTrackResidualEnvCfg(HOTrackEnvCfg):
+    """Stage 2: a residual policy over the frozen imitators moves hands and objects along the clips. A layout's
+    default clips (``commands.motion.clip_names``) are of one object set: a task spawns the objects of its clips."""
+
+    from_scratch: bool = False
+    """Ablation without an imitator: the policy's action is used alone."""
+    curriculum: ResidualCurriculumCfg = ResidualCurriculumCfg()
+
+    def __post_init__(self):
+        super().__post_init__()
+        tips = {side: "|".join(get_hand(name).fingertip_body_names) for side, name in self.hands.items()}
+        for side in self.hands:
+            getattr(self.actions, f"hand_{side}").from_scratch = self.from_scratch
+            setattr(self.scene, f"contacts_{side}", ContactSensorCfg(
+                prim_path=f"{{ENV_REGEX_NS}}/Robot_{side}/.*/({tips[side]})", history_length=3))
+
+    def bind_objects(self, specs: list[ObjectSpec]) -> None:
+        """Spawn the clips' objects as ``object_<i>``; with one object, switch object 1's terms off and point every
+        hand's object terms at object 0; with two, the left hand's at object 1. Called by the env at creation
+        (after hydra overrides chose the clips)."""
+        if not 1 <= len(specs) <= 2:
+            raise ValueError(f"HO tracking spawns one or two objects; the clips carry {len(specs)}")
         self.commands.motion.num_objects = len(specs)
         for i, spec in enumerate(specs):
             setattr(self.scene, f"object_{i}", object_cfg(spec, prim_path=f"{{ENV_REGEX_NS}}/Object_{i}",
-                                                          pos=(0.0, 0.0, 0.7 + 0.2 * i)))
-            pol = self.observations.policy
-            setattr(pol, f"object_{i}_next", ObsTerm(func=mdp.observations.next_object_delta, params={"index": i}))
-            setattr(pol, f"object_{i}_mass_com", ObsTerm(func=mdp.observations.object_mass_com, params={"index": i}))
-            setattr(pol, f"object_{i}_shape", ObsTerm(func=mdp.observations.object_shape_code, params={"index": i}))
-            for name, (func, params, weight) in OBJECT_REWARDS.items():
-                setattr(self.rewards, f"object_{i}_{name}", RewTerm(func=func, weight=weight, params={"index": i, **params}))
-            setattr(self.terminations, f"object_{i}_position", DoneTerm(
-                func=mdp.terminations.object_position_deviation, params={"index": i}))
-            setattr(self.terminations, f"object_{i}_rotation", DoneTerm(
-                func=mdp.terminations.object_rotation_deviation, params={"index": i}))
-            # what a point-cloud student sees instead of the object's state (DAgger distillation)
-            if not hasattr(self.observations, "point_cloud"):
-                self.observations.point_cloud = ObsGroup(concatenate_terms=True, enable_corruption=False)
-            setattr(self.observations.point_cloud, f"object_{i}", ObsTerm(
-                func=mdp.observations.object_point_cloud, params={"index": i}))
-        self.curriculum.friction = CurrTerm(func=mdp.curriculums.friction_ramp, params={"num_steps": 1920})
-        for k, side in enumerate(self.hands):
-            i = k if len(specs) > 1 else 0
-            # fingertip contact forces: ManipTrans' contact reward, contact-loss termination, privileged obs
-            tips = "|".join(get_hand(self.hands[side]).fingertip_body_names)
-            setattr(self.scene, f"contacts_{side}", ContactSensorCfg(
-                prim_path=f"{{ENV_REGEX_NS}}/Robot_{side}/.*/({tips})", history_length=3))
-            setattr(self.rewards, f"{side}_contact", RewTerm(func=mdp.rewards.contact, weight=1.0,
-                                                              params={"side": side, "index": i}))
-            setattr(self.terminations, f"{side}_contact_lost", DoneTerm(
-                func=mdp.terminations.contact_lost, params={"side": side, "index": i}))
-            pol = self.observations.policy
-            setattr(pol, f"{side}_fingertip_forces", ObsTerm(func=mdp.observations.fingertip_forces, params={"side": side}))
-            p = {"side": side, "index": i}
-            setattr(pol, f"{side}_object_in_wrist", ObsTerm(func=mdp.observations.object_state_in_wrist_frame, params=p))
-            setattr(pol, f"{side}_object_keypoint_dist", ObsTerm(func=mdp.observations.object_to_keypoint_distances, params=p))
-            setattr(pol, f"{side}_ref_tip_object_dist", ObsTerm(func=mdp.observations.reference_tip_to_object_distances,
-                                                               params=p))
+                                                          pos=(0.0, 0.0, OBJECT_HEIGHTS[i])))
+        if len(specs) == 1:
+            for group in (self.observations.policy, self.observations.point_cloud, self.rewards, self.terminations):
+                for name in [n for n, t in vars(group).items() if n.startswith("object_1") and t is not None]:
+                    setattr(group, name, None)
+        elif "left" in self.hands:
+            for group in (self.observations.policy, self.rewards, self.terminations):
+                for name, term in vars(group).items():
+                    if name.startswith("left_") and term is not None and "index" in term.params:
+                        term.params["index"] = 1
+
+
+@configclass
+class HOTrackResidualRightEnvCfg(HOTrackResidualEnvCfg):
+    hands = {"right": "inspire_right"}
+    observations: ResidualRightObservationsCfg = ResidualRightObservationsCfg()
+    actions: ResidualRightActionsCfg = ResidualRightActionsCfg()
+    rewards: ResidualRightRewardsCfg = ResidualRightRewardsCfg()
+    terminations: ResidualRightTerminationsCfg = ResidualRightTerminationsCfg()
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.commands.motion.clip_names = ["right_move_cylinder"]
+
+
+@configclass
+class HOTrackResidualLeftEnvCfg(HOTrackResidualEnvCfg):
+    hands = {"left": "inspire_left"}
+    observations: ResidualLeftObservationsCfg = ResidualLeftObservationsCfg()
+    actions: ResidualLeftActionsCfg = ResidualLeftActionsCfg()
+    rewards: ResidualLeftRewardsCfg = ResidualLeftRewardsCfg()
+    terminations: ResidualLeftTerminationsCfg = ResidualLeftTerminationsCfg()
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.commands.motion.clip_names = ["left_move_cylinder"]
+
+
+@configclass
+class HOTrackResidualBimanualEnvCfg(HOTrackResidualEnvCfg):
+    hands = {"right": "inspire_right", "left": "inspire_left"}
+    observations: ResidualBimanualObservationsCfg = ResidualBimanualObservationsCfg()
+    actions: ResidualBimanualActionsCfg = ResidualBimanualActionsCfg()
+    rewards: ResidualBimanualRewardsCfg = ResidualBimanualRewardsCfg()
+    terminations: ResidualBimanualTerminationsCfg = ResidualBimanualTerminationsCfg()
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.commands.motion.clip_names = ["bimanual_carry_box_0"]

@@ -7,7 +7,6 @@ Actions are absolute joint position targets [m or rad] for the hand's actuated j
 from __future__ import annotations
 
 from isaaclab.assets import ArticulationCfg, RigidObjectCfg
-from isaaclab.envs import ManagerBasedRLEnvCfg
 from isaaclab.managers import EventTermCfg as EventTerm
 from isaaclab.managers import ObservationGroupCfg as ObsGroup
 from isaaclab.managers import ObservationTermCfg as ObsTerm
@@ -17,9 +16,11 @@ from isaaclab.managers import TerminationTermCfg as DoneTerm
 from isaaclab.scene import InteractiveSceneCfg
 from isaaclab.utils import configclass
 
+from isaaclab_tasks.utils.hydra import resolve_presets
+
 from dex_more import mdp
 from dex_more.assets import GROUND_CFG, TABLE_CFG, TABLE_HEIGHT, get_hand, object_cfg, sample_object
-from dex_more.sim import PHYSICS_DT, DexPhysicsCfg
+from dex_more.envs import DexEnvCfg
 
 HAND_BASE_POS = (0.0, 0.0, TABLE_HEIGHT + 0.25)
 """Articulation base of the hand in the env frame [m]: 25 cm above the table top."""
@@ -72,7 +73,7 @@ class TerminationsCfg:
 
 
 @configclass
-class TestbedEnvCfg(ManagerBasedRLEnvCfg):
+class TestbedEnvCfg(DexEnvCfg):
     scene: TestbedSceneCfg = TestbedSceneCfg(num_envs=4, env_spacing=1.0)
     observations: ObservationsCfg = ObservationsCfg()
     actions: ActionsCfg = ActionsCfg()
@@ -81,12 +82,8 @@ class TestbedEnvCfg(ManagerBasedRLEnvCfg):
     events: EventCfg = EventCfg()
 
     def __post_init__(self):
-        self.decimation = 2
+        super().__post_init__()
         self.episode_length_s = 20.0
-        self.sim.dt = PHYSICS_DT
-        self.sim.render_interval = self.decimation
-        self.sim.device = "cpu"
-        self.sim.physics = DexPhysicsCfg().newton_mjwarp
 
 
 def make_testbed_env_cfg(hand: str, object_kind: str = "box", seed: int = 0, num_envs: int = 4,
@@ -94,7 +91,7 @@ def make_testbed_env_cfg(hand: str, object_kind: str = "box", seed: int = 0, num
     """Test-bed cfg for bundled ``hand`` and a seeded object of ``object_kind`` resting on the table."""
     h = get_hand(hand)
     spec = sample_object(object_kind, seed)
-    cfg = TestbedEnvCfg()
+    cfg = resolve_presets(TestbedEnvCfg())  # built without hydra: the default (Newton) physics
     cfg.scene.num_envs = num_envs
     cfg.sim.device = device
     cfg.scene.robot = h.articulation.replace(

@@ -1,10 +1,10 @@
-"""PPO for HO tracking. MoRE's published run: horizon 32, minibatch 2048, Adam 5e-4 with decay, 6144 envs;
-the defaults here fit the CPU (16 envs) and scale with --num_envs."""
+"""PPO for HO tracking, shared by every hand (a hand's ``config/<hand>/agents`` subclasses these). MoRE's published
+run: horizon 32, minibatch 2048, Adam 5e-4 with decay, 6144 envs; the defaults here fit the CPU (16 envs) and scale
+with --num_envs. No device: it follows --device."""
 from isaaclab.utils import configclass
 
-from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg
-
-from isaaclab_rl.rsl_rl import RslRlDistillationAlgorithmCfg, RslRlDistillationRunnerCfg
+from isaaclab_rl.rsl_rl import (RslRlDistillationAlgorithmCfg, RslRlDistillationRunnerCfg, RslRlMLPModelCfg,
+                                RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg)
 
 from dex_more.rl.cfg import MoEPPOAlgorithmCfg, MoREModelCfg, PointCloudStudentCfg
 
@@ -15,7 +15,6 @@ class HOTrackPPORunnerCfg(RslRlOnPolicyRunnerCfg):
     max_iterations = 1000
     save_interval = 50
     experiment_name = "hotrack"
-    device = "cpu"
     actor = RslRlMLPModelCfg(
         hidden_dims=[512, 256, 128], activation="elu", obs_normalization=True,
         distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.5),
@@ -41,7 +40,8 @@ class HOTrackResidualPPORunnerCfg(HOTrackPPORunnerCfg):
     obs_groups = {"actor": ["policy", "base_action"], "critic": ["policy", "base_action"]}
     actor = MoREModelCfg(
         base_action_group="base_action", num_experts=4, top_k=1, num_shared_experts=1,
-        encoder_dims=[512, 256], expert_dims=[256, 128], router_dims=[128], activation="elu", obs_normalization=True,
+        encoder_dims=[512, 256], expert_dims=[256, 128], router_dims=[128], hidden_dims=[128], activation="elu",
+        obs_normalization=True,
         distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.1),  # a residual starts near the imitator
     )
     algorithm = MoEPPOAlgorithmCfg(
@@ -72,7 +72,6 @@ class HOTrackDistillationRunnerCfg(RslRlDistillationRunnerCfg):
     max_iterations = 500
     save_interval = 50
     experiment_name = "hotrack_distillation"
-    device = "cpu"
     obs_groups = {"student": ["student", "point_cloud", "base_action"], "teacher": ["policy", "base_action"]}
     student = PointCloudStudentCfg(
         point_cloud_group="point_cloud", point_dims=[64, 128, 256], hidden_dims=[512, 256, 128], activation="elu",

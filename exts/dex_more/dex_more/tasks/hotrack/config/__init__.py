@@ -1,1 +1,1 @@
-"""Per-hand task configurations: they only name hands, clips and presets."""
+"""One folder per hand: its env configurations (which hands fill each layout), its agents and its gym IDs."""

@@ -1,8 +1,6 @@
-"""MDP terms of the HO-tracking tasks, split by manager."""
+"""MDP terms of the HO-tracking tasks: the shared layer (:mod:`dex_more.mdp`) plus ManipTrans' contact terms."""
 
-from isaaclab.envs.mdp import *  # noqa: F401, F403
+from dex_more.mdp import *  # noqa: F401, F403
 
-from . import curriculums, observations, rewards, terminations  # noqa: F401
-from .actions import (HandTrackingAction, HandTrackingActionCfg, ResidualHandTrackingAction,  # noqa: F401
-                      ResidualHandTrackingActionCfg)
-from .commands import ReferenceMotionCommand, ReferenceMotionCommandCfg  # noqa: F401
+from .rewards import fingertip_contact  # noqa: F401
+from .terminations import contact_lost  # noqa: F401

@@ -10,7 +10,6 @@ class TestbedPPORunnerCfg(RslRlOnPolicyRunnerCfg):
     max_iterations = 20
     save_interval = 10
     experiment_name = "dex_testbed"
-    device = "cpu"
     actor = RslRlMLPModelCfg(
         hidden_dims=[64, 64], activation="elu", obs_normalization=True,
         distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.05),

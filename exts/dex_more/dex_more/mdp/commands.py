@@ -12,37 +12,46 @@ quaternions (x, y, z, w).
 """
 from __future__ import annotations
 
-from dataclasses import MISSING
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
-from isaaclab.managers import CommandTerm, CommandTermCfg
-from isaaclab.utils import configclass
+from isaaclab.managers import CommandTerm
 
 from dex_more.assets import WRIST_JOINT_NAMES, get_hand
 from dex_more.kinematics import wrist_joints_to_pose
+from dex_more.mano import FINGERTIP_KEYPOINT_IDS
 from dex_more.metrics import fingertip_error_cm, keypoint_error_cm, rotation_error_deg, translation_error_cm
 from dex_more.motion.geometry import angular_velocity, linear_velocity, quat_continuous
 from dex_more.motion.hand_model import HandKinematics
 from dex_more.motion.retarget import robot_keypoints
-from dex_more.motion.library import DEFAULT_MANIFEST, load_clips, read_manifest, select_clips
-from dex_more.motion.reference_motion import ReferenceMotion
 from dex_more.motion.shapes import sdf_world
 
-LEVEL1_KEYPOINTS = (1, 5, 9, 13, 17)
-"""MCP-level keypoints (thumb CMC, finger bases)."""
-LEVEL2_KEYPOINTS = (2, 3, 6, 7, 10, 11, 14, 15, 18, 19)
-"""PIP/DIP-level keypoints."""
-TIP_KEYPOINTS = (4, 8, 12, 16, 20)
+if TYPE_CHECKING:
+    from dex_more.envs import DexEnv
+
+    from .commands_cfg import ReferenceMotionCommandCfg
+
+MOTION_COMMAND = "motion"
+"""Name under which tracking tasks register the reference-motion command (``commands.motion``)."""
+
+
+def reference_motion(env: DexEnv) -> ReferenceMotionCommand:
+    """The env's reference-motion command term."""
+    return env.command_manager.get_term(MOTION_COMMAND)
 
 
 class ReferenceMotionCommand(CommandTerm):
-    """Owns the clips and each env's place in them (see the module docstring for the frame convention)."""
+    """Owns the clips and each env's place in them (see the module docstring for the frame convention).
 
-    cfg: "ReferenceMotionCommandCfg"
+    :meth:`ref` lookups are cached until ``frame`` or ``clip`` change (every term of a step reads the same
+    next-frame targets); the returned tensors are shared: read them, do not modify them.
+    """
 
-    def __init__(self, cfg: "ReferenceMotionCommandCfg", env):
+    cfg: ReferenceMotionCommandCfg
+
+    def __init__(self, cfg: ReferenceMotionCommandCfg, env: DexEnv):
         super().__init__(cfg, env)
         self.sides = tuple(cfg.hands)
         self.clips = cfg.resolve_clips()
@@ -53,13 +62,15 @@ class ReferenceMotionCommand(CommandTerm):
         self.objects = [env.scene[f"object_{i}"] for i in range(cfg.num_objects)]
         self.hand_specs = {s: get_hand(h) for s, h in cfg.hands.items()}
         self._build_reference()
-        # per-env state
+        # per-env state, always modified in place (the lookup cache is keyed on their versions)
         self.clip = torch.zeros(self.num_envs, dtype=torch.long, device=self.device)
         self.frame = torch.zeros(self.num_envs, dtype=torch.long, device=self.device)
+        self._lookup_key: tuple | None = None
+        self._lookups: dict = {}
         # env step at which each env was last put into its reference state: a reset inside env.step() is
         # followed by this step's command update, which must not advance the fresh episode
         self._reset_step = torch.full((self.num_envs,), -1, dtype=torch.long, device=self.device)
-        self.threshold_scale = 0.7 if cfg.eval_mode else 1.0
+        self.threshold_scale = cfg.final_threshold_scale if cfg.eval_mode else 1.0
         for name in ("E_t", "E_r", "E_j", "E_ft", "success"):
             self.metrics[name] = torch.zeros(self.num_envs, device=self.device)
         self._metric_sum = {k: torch.zeros(self.num_envs, device=self.device) for k in ("E_t", "E_r", "E_j", "E_ft")}
@@ -103,9 +114,7 @@ class ReferenceMotionCommand(CommandTerm):
                 human_all.append(track.keypoints if track.keypoints is not None else kp)
             self.joint_pos[s] = self._pad(q_all)
             self.joint_vel[s] = self._pad([linear_velocity(q, 1 / dt) for q in q_all])
-            mask = np.zeros(21, dtype=bool)
-            mask[hk.keypoint_ids] = True
-            self.keypoint_mask[s] = torch.tensor(mask, device=self.device)
+            self.keypoint_mask[s] = self._env.hands[s].keypoint_mask
             self.keypoints[s] = self._pad([np.nan_to_num(k) for k in kp_all])
             self.human_keypoints[s] = self._pad([np.nan_to_num(k) for k in human_all])
             self.wrist_pos[s] = self._pad([p.numpy() for p, _ in poses])
@@ -120,7 +129,7 @@ class ReferenceMotionCommand(CommandTerm):
                 per_clip = []
                 for c, clip in enumerate(self.clips):
                     o = clip.objects[i]
-                    tips = self.keypoints[s][c, : clip.num_frames][:, list(TIP_KEYPOINTS)].double().cpu().numpy()
+                    tips = self.keypoints[s][c, : clip.num_frames][:, list(FINGERTIP_KEYPOINT_IDS)].double().cpu().numpy()
                     per_clip.append(np.stack([sdf_world(o.shape, o.dims, o.pose[t], tips[t]) for t in range(clip.num_frames)]))
                 self.tip_surface_distance[(s, i)] = self._pad(per_clip)
         self.object_pose, self.object_lin_vel, self.object_ang_vel = [], [], []
@@ -131,20 +140,38 @@ class ReferenceMotionCommand(CommandTerm):
             self.object_ang_vel.append(self._pad([angular_velocity(p[:, 3:], 1 / dt) for p in poses]))
 
     # ------------------------------------------------------------------ access
-    def _index(self, offset: int) -> tuple[torch.Tensor, torch.Tensor]:
-        f = torch.minimum(self.frame + offset, self.lengths[self.clip] - 1)
-        return self.clip, f
+    @property
+    def version(self) -> tuple[int, ...]:
+        """Changes whenever any env's clip or frame does (in-place writes to ``frame``/``clip`` included)."""
+        return id(self.frame), self.frame._version, id(self.clip), self.clip._version
+
+    def _cached(self, key, compute):
+        """``compute()``, remembered until ``frame`` or ``clip`` change."""
+        version = self.version
+        if version != self._lookup_key:
+            self._lookups.clear()
+            self._lookup_key = version
+        if key not in self._lookups:
+            self._lookups[key] = compute()
+        return self._lookups[key]
+
+    def _frame_at(self, offset: int) -> torch.Tensor:
+        return self._cached(("frame", offset), lambda: torch.minimum(self.frame + offset, self.lengths[self.clip] - 1))
 
     def ref(self, table: dict | list | torch.Tensor, key=None, offset: int = 1) -> torch.Tensor:
         """Reference quantity at ``frame + offset`` for every env: ``ref(cmd.wrist_pos, "right")``."""
         t = table[key] if key is not None else table
-        c, f = self._index(offset)
-        return t[c, f]
+        return self._cached((id(t), offset), lambda: t[self.clip, self._frame_at(offset)])
 
     @property
     def command(self) -> torch.Tensor:
         """Progress through the clip in [0, 1] (the tracking targets themselves are read with :meth:`ref`)."""
         return (self.frame.float() / (self.lengths[self.clip] - 1).float()).unsqueeze(-1)
+
+    @property
+    def threshold_factor(self) -> float:
+        """s / s_final ∈ [1, 1/s_final]: how much looser the termination thresholds are than their final values."""
+        return self.threshold_scale / self.cfg.final_threshold_scale
 
     @property
     def at_end(self) -> torch.Tensor:
@@ -183,8 +210,7 @@ class ReferenceMotionCommand(CommandTerm):
         c, f = self.clip[env_ids], torch.minimum(self.frame[env_ids] + offset, self.lengths[self.clip[env_ids]] - 1)
         for s, robot in self.robots.items():
             q, qd = self.joint_pos[s][c, f], self.joint_vel[s][c, f]
-            robot.write_joint_position_to_sim_index(position=q, env_ids=env_ids)
-            robot.write_joint_velocity_to_sim_index(velocity=qd, env_ids=env_ids)
+            robot.write_joint_state_to_sim_index(position=q, velocity=qd, env_ids=env_ids)
             robot.actuators.target_command.set_position_index(value=q, env_ids=env_ids)
         origins = self._env.scene.env_origins[env_ids]
         for i, obj in enumerate(self.objects):
@@ -193,13 +219,14 @@ class ReferenceMotionCommand(CommandTerm):
             obj.write_root_pose_to_sim_index(root_pose=pose, env_ids=env_ids)
             vel = torch.cat([self.object_lin_vel[i][c, f], self.object_ang_vel[i][c, f]], dim=-1)
             obj.write_root_velocity_to_sim_index(root_velocity=vel, env_ids=env_ids)
+        self._env.state_changed()
 
     def _update_command(self):
         self.frame += (self._reset_step != self._env.common_step_counter).long()
-        self.frame = torch.minimum(self.frame, self.lengths[self.clip] - 1)
+        torch.minimum(self.frame, self.lengths[self.clip] - 1, out=self.frame)
         if not self.cfg.eval_mode and self.cfg.threshold_decay_steps > 0:
             progress = min(1.0, self._env.common_step_counter / self.cfg.threshold_decay_steps)
-            self.threshold_scale = 1.0 - 0.3 * progress
+            self.threshold_scale = 1.0 - (1.0 - self.cfg.final_threshold_scale) * progress
 
     def _update_metrics(self):
         """E_t, E_r (first object), E_j, E_ft (hands averaged) of the state vs ``frame + 1``; episode means."""
@@ -212,7 +239,7 @@ class ReferenceMotionCommand(CommandTerm):
             m["E_r"] = rotation_error_deg(obj.data.root_quat_w.torch, ref[:, 3:])
         ej, eft = [], []
         for s in self.sides:
-            kp = self.hand_keypoints(s)
+            kp = self._env.hands[s].keypoints
             ref = self.ref(self.human_keypoints, s)
             ej.append(keypoint_error_cm(kp, ref, self.keypoint_mask[s]))
             eft.append(fingertip_error_cm(kp, ref, self.keypoint_mask[s]))
@@ -223,72 +250,3 @@ class ReferenceMotionCommand(CommandTerm):
         for k, v in m.items():
             self._metric_sum[k] += v
             self.metrics[k] = self._metric_sum[k] / self._metric_steps
-
-    # ------------------------------------------------------------------ hand state helpers
-    def hand_keypoints(self, side: str) -> torch.Tensor:
-        """(N, 21, 3) keypoints of the robot hand in the env frame (zeros where the hand maps none)."""
-        from .observations import hand_keypoints
-
-        return hand_keypoints(self._env, side)
-
-
-def _as_list(value) -> list[str]:
-    """A list of names from a list or from a command-line string such as "[a,b]" or "a,b"."""
-    if isinstance(value, str):
-        return [v.strip() for v in value.strip("[]").split(",") if v.strip()]
-    return [str(v) for v in value]
-
-
-@configclass
-class ReferenceMotionCommandCfg(CommandTermCfg):
-    """Clips to track and how episodes start."""
-
-    class_type: type = ReferenceMotionCommand
-    resampling_time_range: tuple[float, float] = (1.0e9, 1.0e9)  # never: clips restart only on reset
-    hands: dict = MISSING
-    """Side -> bundled hand name, e.g. {"right": "inspire_right"}."""
-    manifest: str = DEFAULT_MANIFEST
-    clip_names: list = []
-    """Clips to track (names in the manifest); empty = every clip of the manifest with exactly these sides."""
-    num_objects: int = 0
-    """Objects in the scene (0 for the imitator); every clip must carry this many."""
-    start_fraction: float = 0.98
-    """Reference-state initialisation: start frame uniform in [0, start_fraction · length)."""
-    eval_mode: bool = False
-    """Start every episode at frame 0 with the final (tightest) termination thresholds."""
-    end_margin: int = 3
-    """Success = reaching the last frame minus this many frames."""
-    threshold_decay_steps: int = 1920
-    """Env steps over which the termination scale s decays from 1.0 to 0.7."""
-
-    def resolve_clips_unchecked(self) -> list[ReferenceMotion]:
-        """The clips, before the object count is known (the env sizes the scene from them)."""
-        n, self.num_objects = self.num_objects, 0
-        try:
-            return self.resolve_clips()
-        finally:
-            self.num_objects = n
-
-    def resolve_clips(self) -> list[ReferenceMotion]:
-        entries = read_manifest(self.manifest)
-        names = _as_list(self.clip_names) or None
-        chosen = select_clips(entries, sides=None if names else tuple(self.hands), names=names)
-        if names:
-            missing = set(names) - {e.name for e in chosen}
-            if missing:
-                raise ValueError(f"clips {sorted(missing)} are not in {self.manifest}; it has {[e.name for e in entries]}")
-        if not chosen:
-            raise ValueError(f"no clip in {self.manifest} has exactly the hands {sorted(self.hands)}")
-        clips = load_clips(chosen, min_frames=self.end_margin + 3)
-        for c in clips:
-            if set(self.hands) - set(c.hands):
-                raise ValueError(f"clip '{c.name}' has hands {c.sides}; the task needs {sorted(self.hands)}")
-            if self.num_objects and len(c.objects) != self.num_objects:
-                raise ValueError(f"clip '{c.name}' has {len(c.objects)} objects; the task spawns {self.num_objects}")
-        if self.num_objects:
-            ref = [(o.shape, tuple(np.round(o.dims, 6))) for o in clips[0].objects]
-            for c in clips[1:]:
-                if [(o.shape, tuple(np.round(o.dims, 6))) for o in c.objects] != ref:
-                    raise ValueError(f"clip '{c.name}' uses other objects than '{clips[0].name}': one task tracks "
-                                     "clips of the same object(s); pick clips with env.commands.motion.clip_names")
-        return clips

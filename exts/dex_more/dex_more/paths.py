@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 REPO_ROOT = os.environ.get(
-    "DEX_MORE_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+    "DEX_MORE_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 )
 USD_DIR = os.path.join(REPO_ROOT, "usd_assets")
 SOURCE_DIR = os.path.join(REPO_ROOT, "source")

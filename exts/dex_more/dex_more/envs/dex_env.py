@@ -1,0 +1,45 @@
+"""The environment class of every dex_more task: Isaac Lab's manager-based RL env plus the hands' derived state."""
+from __future__ import annotations
+
+import torch
+
+from isaaclab.envs import ManagerBasedRLEnv
+
+from dex_more.assets import get_hand
+from dex_more.mdp.hand_state import HandState
+
+from .dex_env_cfg import DexEnvCfg
+
+
+class DexEnv(ManagerBasedRLEnv):
+    """:class:`ManagerBasedRLEnv` with ``hands``: one :class:`~dex_more.mdp.HandState` per side of ``cfg.hands``.
+
+    The hand states cache what many terms read (keypoints, wrist pose) per :attr:`state_version`, which changes
+    with every physics step and every reset. Code that writes an articulation's state outside a reset (a test, a
+    script teleporting the hand) calls :meth:`state_changed` before reading terms again.
+    """
+
+    cfg: DexEnvCfg
+
+    def __init__(self, cfg: DexEnvCfg, render_mode: str | None = None, **kwargs):
+        self._state_generation = 0
+        self.hands: dict[str, HandState] = {}
+        super().__init__(cfg, render_mode, **kwargs)
+
+    @property
+    def state_version(self) -> tuple[int, int]:
+        """Changes whenever the simulated state may have: (physics steps taken, resets and announced writes)."""
+        return self._sim_step_counter, self._state_generation
+
+    def state_changed(self) -> None:
+        """Announce a state write outside a physics step or reset: cached derived state is recomputed."""
+        self._state_generation += 1
+
+    def load_managers(self):
+        # the managers call every term once while they are built: the hand states must exist first
+        self.hands = {side: HandState(self, side, get_hand(name)) for side, name in self.cfg.hands.items()}
+        super().load_managers()
+
+    def _reset_idx(self, env_ids: torch.Tensor | slice):
+        super()._reset_idx(env_ids)
+        self.state_changed()

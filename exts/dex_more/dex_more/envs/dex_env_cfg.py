@@ -1,0 +1,25 @@
+"""Settings every dex_more task shares: control rate, physics step and backend presets, the hands it holds."""
+from __future__ import annotations
+
+from isaaclab.envs import ManagerBasedRLEnvCfg
+from isaaclab.utils import configclass
+
+from dex_more.sim import PHYSICS_DT, DexPhysicsCfg
+
+
+@configclass
+class DexEnvCfg(ManagerBasedRLEnvCfg):
+    """A manager-based RL env on the dex_more physics presets, at 60 Hz control (decimation 2 of 1/120 s).
+
+    No device here: it comes from the command line (``--device``); ``./dex`` defaults to the CPU.
+    """
+
+    hands: dict = {}
+    """Side ("right"/"left") -> bundled hand name; each is the scene entity ``robot_<side>`` and gets a
+    :class:`~dex_more.mdp.HandState` (``env.hands[side]``)."""
+
+    def __post_init__(self):
+        self.decimation = 2  # 60 Hz control: the clips' rate (ManipTrans: 1/60 s, 2 substeps)
+        self.sim.dt = PHYSICS_DT
+        self.sim.render_interval = self.decimation
+        self.sim.physics = DexPhysicsCfg()

@@ -1,0 +1,47 @@
+"""Configurations of the dex_more action terms (:mod:`.actions`)."""
+from __future__ import annotations
+
+from dataclasses import MISSING
+
+from isaaclab.envs.mdp.actions.actions_cfg import JointPositionActionCfg
+from isaaclab.managers import ActionTermCfg
+from isaaclab.utils import configclass
+
+from .actions import HandTrackingAction, MimicJointPositionAction, ResidualHandTrackingAction
+
+
+@configclass
+class MimicJointPositionActionCfg(JointPositionActionCfg):
+    """:class:`JointPositionActionCfg` plus ``mimic_joints``: follower name -> (driver name, ratio)."""
+
+    class_type: type = MimicJointPositionAction
+    mimic_joints: dict = {}
+
+
+@configclass
+class HandTrackingActionCfg(ActionTermCfg):
+    class_type: type = HandTrackingAction
+    side: str = MISSING
+    hand: str = MISSING
+    wrist_scale: tuple = (0.04, 0.04, 0.04, 0.3, 0.3, 0.3)
+    """Wrist correction at |a| = 1: metres (x, y, z), radians (roll, pitch, yaw)."""
+    finger_mode: str = "reference_delta"
+    """"reference_delta" (next reference + a · finger_scale) or "limits" (ManipTrans: a spans the joint limits)."""
+    finger_scale: float = 0.5
+    """Finger correction at |a| = 1 [rad] in reference_delta mode."""
+    smoothing: float = 0.4
+    """Weight of the new finger target in the moving average (ManipTrans: 0.4)."""
+
+
+@configclass
+class ResidualHandTrackingActionCfg(HandTrackingActionCfg):
+    class_type: type = ResidualHandTrackingAction
+    imitator_checkpoint: str = ""
+    """RSL-RL checkpoint of the imitator (its run folder holds params/agent.yaml and run.json)."""
+    imitator_group: str = MISSING
+    """Observation group with the imitator's inputs (the imitator task's policy terms for this side)."""
+    imitator_task: str = ""
+    """Task ID the imitator checkpoint must come from (checked against its run.json); empty = unchecked."""
+    residual_scale: float = 2.0
+    from_scratch: bool = False
+    """Ablation: no imitator; the policy's action is used alone."""

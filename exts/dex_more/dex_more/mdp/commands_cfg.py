@@ -1,0 +1,79 @@
+"""Configuration of the reference-motion command (:class:`~dex_more.mdp.commands.ReferenceMotionCommand`)."""
+from __future__ import annotations
+
+from dataclasses import MISSING
+
+import numpy as np
+
+from isaaclab.managers import CommandTermCfg
+from isaaclab.utils import configclass
+
+from dex_more.motion.library import DEFAULT_MANIFEST, load_clips, read_manifest, select_clips
+from dex_more.motion.reference_motion import ReferenceMotion
+
+from .commands import ReferenceMotionCommand
+
+
+def _as_list(value) -> list[str]:
+    """A list of names from a list or from a command-line string such as "[a,b]" or "a,b"."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.strip("[]").split(",") if v.strip()]
+    return [str(v) for v in value]
+
+
+@configclass
+class ReferenceMotionCommandCfg(CommandTermCfg):
+    """Clips to track and how episodes start."""
+
+    class_type: type = ReferenceMotionCommand
+    resampling_time_range: tuple[float, float] = (1.0e9, 1.0e9)  # never: clips restart only on reset
+    hands: dict = MISSING
+    """Side -> bundled hand name, e.g. {"right": "inspire_right"}."""
+    manifest: str = DEFAULT_MANIFEST
+    clip_names: list = []
+    """Clips to track (names in the manifest); empty = every clip of the manifest with exactly these sides."""
+    num_objects: int = 0
+    """Objects in the scene (0 for the imitator); every clip must carry this many."""
+    start_fraction: float = 0.98
+    """Reference-state initialisation: start frame uniform in [0, start_fraction · length)."""
+    eval_mode: bool = False
+    """Start every episode at frame 0 with the final (tightest) termination thresholds."""
+    end_margin: int = 3
+    """Success = reaching the last frame minus this many frames."""
+    threshold_decay_steps: int = 1920
+    """Env steps over which the termination scale s decays from 1.0 to :attr:`final_threshold_scale`."""
+    final_threshold_scale: float = 0.7
+    """Termination scale s at the end of the curriculum and in evaluation (ManipTrans: 0.7); termination
+    thresholds are their configured values at this s."""
+
+    def resolve_clips_unchecked(self) -> list[ReferenceMotion]:
+        """The clips, before the object count is known (the env sizes the scene from them)."""
+        n, self.num_objects = self.num_objects, 0
+        try:
+            return self.resolve_clips()
+        finally:
+            self.num_objects = n
+
+    def resolve_clips(self) -> list[ReferenceMotion]:
+        entries = read_manifest(self.manifest)
+        names = _as_list(self.clip_names) or None
+        chosen = select_clips(entries, sides=None if names else tuple(self.hands), names=names)
+        if names:
+            missing = set(names) - {e.name for e in chosen}
+            if missing:
+                raise ValueError(f"clips {sorted(missing)} are not in {self.manifest}; it has {[e.name for e in entries]}")
+        if not chosen:
+            raise ValueError(f"no clip in {self.manifest} has exactly the hands {sorted(self.hands)}")
+        clips = load_clips(chosen, min_frames=self.end_margin + 3)
+        for c in clips:
+            if set(self.hands) - set(c.hands):
+                raise ValueError(f"clip '{c.name}' has hands {c.sides}; the task needs {sorted(self.hands)}")
+            if self.num_objects and len(c.objects) != self.num_objects:
+                raise ValueError(f"clip '{c.name}' has {len(c.objects)} objects; the task spawns {self.num_objects}")
+        if self.num_objects:
+            ref = [(o.shape, tuple(np.round(o.dims, 6))) for o in clips[0].objects]
+            for c in clips[1:]:
+                if [(o.shape, tuple(np.round(o.dims, 6))) for o in c.objects] != ref:
+                    raise ValueError(f"clip '{c.name}' uses other objects than '{clips[0].name}': one task tracks "
+                                     "clips of the same object(s); pick clips with env.commands.motion.clip_names")
+        return clips
