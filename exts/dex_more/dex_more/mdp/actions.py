@@ -137,9 +137,12 @@ class HandTrackingAction(ActionTerm):
         self._targets[:, self._finger_ids] = fingers
         if self._mimic:
             self._targets[:, self._mimic.follower_ids] = self._mimic.targets(fingers)
+        self._asset.actuators.target_command.set_position_index(value=self._targets)
 
     def apply_actions(self):
-        self._asset.actuators.target_command.set_position_index(value=self._targets)
+        # nothing per physics step: the targets are set once per env step (process_actions) and the scene writes
+        # the actuators' target buffer to the simulation before every physics step
+        pass
 
     def reset(self, env_ids=None):
         ids = slice(None) if env_ids is None else env_ids
