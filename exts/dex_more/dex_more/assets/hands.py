@@ -64,6 +64,8 @@ class DexHand:
     """One entry per :data:`MANO_KEYPOINT_NAMES`; ``None`` where the hand has no counterpart."""
     mimic_joints: dict[str, tuple[str, float]] = field(default_factory=dict)
     """Coupled joints: follower -> (driver, ratio); follower target = ratio × driver target."""
+    palm_body: str = ""
+    """The body of the palm (power grasps hold an object against it); empty: the root body."""
 
     @property
     def actuated_joint_names(self) -> tuple[str, ...]:
@@ -130,7 +132,7 @@ def _inspire(side: str) -> DexHand:
     fingers = ImplicitActuatorCfg(joint_names_expr=[f"joint_{s}_.*"], stiffness=5.0, damping=0.3, joint_effort_limit=20.0)
     return DexHand(
         name=name, side=side, articulation=_articulation(name, {"fingers": fingers}, {}), root_body=f"{side}_hand",
-        finger_joint_names=drivers, mimic_joints=mimic,
+        finger_joint_names=drivers, mimic_joints=mimic, palm_body=f"{s}_palm",
         fingertip_body_names=tuple(f"{s}_{f}_distal" for f in FINGER_NAMES), keypoints=tuple(kp),
     )
 
@@ -163,7 +165,7 @@ def _shadow(side: str) -> DexHand:
     return DexHand(
         # the Shadow's own wrist joints (WRJ2, WRJ1) sit between the virtual wrist and the palm, so the
         # rigid end of the virtual chain is its last link, not {p}_wrist (which WRJ2 rotates)
-        name=name, side=side, articulation=_articulation(name, groups, {}), root_body="wrist_rx_link",
+        name=name, side=side, articulation=_articulation(name, groups, {}), root_body="wrist_rx_link", palm_body=f"{p}_palm",
         finger_joint_names=tuple(joints),
         fingertip_body_names=tuple(f"{p}_{f}distal" for f in ("th", "ff", "mf", "rf", "lf")), keypoints=tuple(kp),
     )

@@ -9,6 +9,7 @@ from dex_more.assets import get_hand
 from dex_more.mdp.hand_state import HandState
 
 from .dex_env_cfg import DexEnvCfg
+from .object_bank import ObjectBank, object_bank_physx_spawn_cfg
 
 
 class DexEnv(ManagerBasedRLEnv):
@@ -22,8 +23,17 @@ class DexEnv(ManagerBasedRLEnv):
     cfg: DexEnvCfg
 
     def __init__(self, cfg: DexEnvCfg, render_mode: str | None = None, **kwargs):
+        from isaaclab_newton.physics import NewtonCfg
+
         self._state_generation = 0
         self.hands: dict[str, HandState] = {}
+        self.object_bank: ObjectBank | None = None
+        """Which object each env holds (scenes with :attr:`DexEnvCfg.object_bank`, on Newton)."""
+        if cfg.object_bank is not None and not isinstance(cfg.sim.physics, NewtonCfg):
+            # PhysX: Isaac Lab's own multi-asset spawning, one object per env, fixed for the run
+            asset = getattr(cfg.scene, cfg.object_bank.asset_name)
+            asset.spawn = object_bank_physx_spawn_cfg(cfg.object_bank)
+            cfg.scene.replicate_physics = False
         super().__init__(cfg, render_mode, **kwargs)
 
     @property
@@ -38,6 +48,10 @@ class DexEnv(ManagerBasedRLEnv):
     def load_managers(self):
         # the managers call every term once while they are built: the hand states must exist first
         self.hands = {side: HandState(self, side, get_hand(name)) for side, name in self.cfg.hands.items()}
+        from isaaclab_newton.physics import NewtonCfg
+
+        if self.cfg.object_bank is not None and isinstance(self.cfg.sim.physics, NewtonCfg):
+            self.object_bank = ObjectBank(self, self.cfg.object_bank)
         super().load_managers()
 
     def _reset_idx(self, env_ids: torch.Tensor | slice):

@@ -1,10 +1,13 @@
-"""Settings every dex_more task shares: control rate, physics step and backend presets, the hands it holds."""
+"""Settings every dex_more task shares: control rate, physics step and backend presets, the hands it holds, and
+(object-diverse scenes) the object each env holds."""
 from __future__ import annotations
 
 from isaaclab.envs import ManagerBasedRLEnvCfg
 from isaaclab.utils import configclass
 
-from dex_more.sim import PHYSICS_DT, DexPhysicsCfg
+from dex_more.sim import PHYSICS_DT, DexObjectDiversePhysicsCfg, DexPhysicsCfg
+
+from .object_bank import ObjectBankCfg
 
 
 @configclass
@@ -17,9 +20,11 @@ class DexEnvCfg(ManagerBasedRLEnvCfg):
     hands: dict = {}
     """Side ("right"/"left") -> bundled hand name; each is the scene entity ``robot_<side>`` and gets a
     :class:`~dex_more.mdp.HandState` (``env.hands[side]``)."""
+    object_bank: ObjectBankCfg | None = None
+    """A different object of an object set in every env (``env.object_bank``); None: the scene's own objects."""
 
     def __post_init__(self):
         self.decimation = 2  # 60 Hz control: the clips' rate (ManipTrans: 1/60 s, 2 substeps)
         self.sim.dt = PHYSICS_DT
         self.sim.render_interval = self.decimation
-        self.sim.physics = DexPhysicsCfg()
+        self.sim.physics = DexObjectDiversePhysicsCfg() if self.object_bank is not None else DexPhysicsCfg()

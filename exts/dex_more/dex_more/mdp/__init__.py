@@ -10,6 +10,7 @@ from .actions_cfg import (HandTrackingActionCfg, MimicJointPositionActionCfg,  #
 from .commands import MOTION_COMMAND, ReferenceMotionCommand, reference_motion  # noqa: F401
 from .commands_cfg import ReferenceMotionCommandCfg  # noqa: F401
 from .curriculums import friction_ramp, gravity_ramp  # noqa: F401
+from .events import assign_random_objects, drop_objects_above_table  # noqa: F401
 from .hand_state import HandState  # noqa: F401
 from .observations import (  # noqa: F401
     hand_joint_pos, hand_joint_pos_cos_sin, hand_joint_vel, hand_wrist_state, next_wrist_delta,

@@ -8,7 +8,7 @@ among the ``Dex-*`` tasks users pick from.
 import gymnasium as gym
 
 from . import agents
-from .testbed_env_cfg import TestbedEnvCfg, make_testbed_env_cfg  # noqa: F401
+from .testbed_env_cfg import TestbedEnvCfg, make_object_bank_testbed_cfg, make_testbed_env_cfg  # noqa: F401
 
 gym.register(
     id="dex_more_internal/Testbed-Inspire-v0",

@@ -21,6 +21,8 @@ from isaaclab_tasks.utils.hydra import resolve_presets
 from dex_more import mdp
 from dex_more.assets import GROUND_CFG, TABLE_CFG, TABLE_HEIGHT, get_hand, object_cfg, sample_object
 from dex_more.envs import DexEnvCfg
+from dex_more.envs.object_bank import ObjectBankCfg, object_bank_asset_cfg
+from dex_more.sim import DexObjectDiversePhysicsCfg
 
 HAND_BASE_POS = (0.0, 0.0, TABLE_HEIGHT + 0.25)
 """Articulation base of the hand in the env frame [m]: 25 cm above the table top."""
@@ -58,6 +60,13 @@ class ObservationsCfg:
 @configclass
 class EventCfg:
     reset_scene = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
+
+
+@configclass
+class ObjectBankEventCfg(EventCfg):
+    """Robot and scene to their defaults, then every env's own object dropped onto the table."""
+
+    drop_object = EventTerm(func=mdp.drop_objects_above_table, mode="reset", params={"xy": OBJECT_XY, "height": 0.1})
 
 
 @configclass
@@ -115,3 +124,15 @@ class TestbedInspireEnvCfg(TestbedEnvCfg):
         self.scene.robot, self.scene.object = ref.scene.robot, ref.scene.object
         self.actions.joint_pos = ref.actions.joint_pos
         self.episode_length_s = 5.0
+
+
+def make_object_bank_testbed_cfg(hand: str = "inspire_right", num_envs: int = 16, names: list[str] | None = None,
+                                 split: str = "train", device: str = "cpu") -> TestbedEnvCfg:
+    """The test bed with a different object of the object set in each env (:mod:`dex_more.envs.object_bank`),
+    dropped from 10 cm onto the table at every reset. Build it with :class:`dex_more.envs.DexEnv`."""
+    cfg = make_testbed_env_cfg(hand, num_envs=num_envs, device=device)
+    cfg.object_bank = ObjectBankCfg(names=list(names or []), split=split)
+    cfg.scene.object = object_bank_asset_cfg(pos=(*OBJECT_XY, TABLE_HEIGHT + 0.2))
+    cfg.events = ObjectBankEventCfg()
+    cfg.sim.physics = DexObjectDiversePhysicsCfg().newton_mjwarp
+    return cfg

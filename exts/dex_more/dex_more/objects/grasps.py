@@ -1,0 +1,307 @@
+"""Grasp proposals (DexGraspNet-style): a hand pose relative to an object that holds it.
+
+A proposal is the pose of the hand's root body (the frame its six virtual wrist joints set) in the object frame,
+``wrist_pos`` [m] and ``wrist_quat`` (x, y, z, w), and the hand's actuated finger joints ``joint_pos`` [rad]
+(:attr:`dex_more.assets.DexHand.finger_joint_names` order). ResDex's ``(R, t, q)``.
+
+:func:`synthesize_grasps` optimises proposals in batched torch on the hand's forward kinematics
+(:class:`dex_more.motion.hand_model.HandKinematics`), with DexGraspNet's energy terms: fingertips onto the surface,
+no hand point inside the object (its signed distance, :func:`~dex_more.objects.geometry.parts_signed_distance`),
+no finger inside another, joints within their limits, contact normals that oppose each other, and (the tabletop)
+no hand point below the table the object rests on. :func:`grasp_contact_metrics` measures a proposal exactly on the
+object's mesh (:func:`keep_mask`: DexGraspNet's acceptance, no penetration over 2 mm and at least three fingertips
+within 5 mm of the surface).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mujoco
+import numpy as np
+import torch
+import trimesh
+
+from dex_more.assets import DexHand
+from dex_more.motion.hand_model import HandKinematics, matrix_to_rot6d, rot6d_to_matrix
+
+from .geometry import binding_normals, hull_planes, parts_signed_distance
+from .object_set import ObjectAsset
+
+
+def _geom_mesh(m: mujoco.MjModel, g: int) -> trimesh.Trimesh | None:
+    """The collision geometry ``g`` of a MuJoCo model as a mesh in its body's frame."""
+    t, size = int(m.geom_type[g]), m.geom_size[g]
+    G = mujoco.mjtGeom
+    if t == G.mjGEOM_BOX:
+        mesh = trimesh.creation.box(extents=2 * size)
+    elif t == G.mjGEOM_SPHERE:
+        mesh = trimesh.creation.icosphere(subdivisions=2, radius=size[0])
+    elif t == G.mjGEOM_CAPSULE:
+        mesh = trimesh.creation.capsule(height=2 * size[1], radius=size[0], count=[8, 8])
+    elif t == G.mjGEOM_CYLINDER:
+        mesh = trimesh.creation.cylinder(radius=size[0], height=2 * size[1], sections=16)
+    elif t == G.mjGEOM_MESH:
+        mid = m.geom_dataid[g]
+        v0, nv, f0, nf = m.mesh_vertadr[mid], m.mesh_vertnum[mid], m.mesh_faceadr[mid], m.mesh_facenum[mid]
+        mesh = trimesh.Trimesh(m.mesh_vert[v0:v0 + nv], m.mesh_face[f0:f0 + nf], process=False)
+    else:
+        return None
+    w, x, y, z = m.geom_quat[g]
+    T = trimesh.transformations.quaternion_matrix([w, x, y, z])
+    T[:3, 3] = m.geom_pos[g]
+    mesh.apply_transform(T)
+    return mesh
+
+
+class HandSurface:
+    """Points on a hand's collision geometry, per body, in each body's frame (for the energy terms and the exact
+    metrics). ``body`` indexes :attr:`HandKinematics.bodies` (-1: the root body)."""
+
+    def __init__(self, hand: DexHand, kinematics: HandKinematics, count: int, seed: int = 0):
+        m = mujoco.MjModel.from_xml_path(hand.mjcf_path)
+        names = kinematics.body_names
+        meshes, bodies = [], []
+        for g in range(m.ngeom):
+            if m.geom_contype[g] == 0 and m.geom_conaffinity[g] == 0:
+                continue
+            name = m.body(m.geom_bodyid[g]).name
+            if name != hand.root_body and name not in names:
+                continue
+            mesh = _geom_mesh(m, g)
+            if mesh is not None:
+                meshes.append(mesh)
+                bodies.append(-1 if name == hand.root_body else names.index(name))
+        areas = np.array([mk.area for mk in meshes])
+        per = np.maximum(4, np.round(count * areas / areas.sum()).astype(int))
+        rng = np.random.default_rng(seed)
+        points, body_of = [], []
+        for mesh, b, n in zip(meshes, bodies, per):
+            p, _ = trimesh.sample.sample_surface(mesh, int(n), seed=int(rng.integers(2**31)))
+            points.append(p)
+            body_of += [b] * int(n)
+        self.points = torch.tensor(np.concatenate(points), dtype=kinematics.dtype)
+        """(P, 3) points, each in its body's frame [m]."""
+        self.body = torch.tensor(body_of)
+        tips = [names.index(b) for b in hand.fingertip_body_names]
+        self.finger_of_point = torch.full((len(body_of),), -1)
+        """(P,) index of the finger (fingertip order) whose distal body carries the point, else -1."""
+        for f, b in enumerate(tips):
+            self.finger_of_point[self.body == b] = f
+        self.num_fingers = len(tips)
+        # the finger chain each body belongs to (a prefix of its name, e.g. rh_ff), for finger-finger penetration
+        chain = {name: next((t for t in hand.fingertip_body_names if name[:5] == t[:5]), None) for name in names}
+        self.chain_of_point = torch.tensor([tips.index(names.index(chain[names[b]])) if b >= 0 and chain[names[b]]
+                                            else -1 for b in body_of])
+
+
+def _poses(kin: HandKinematics, q: torch.Tensor, wrist_pos: torch.Tensor, wrist_R: torch.Tensor):
+    """Body poses in the object frame for the hand at (wrist_pos, wrist_R) with actuated joints q; the root last."""
+    p, R = kin.body_poses(q @ kin.actuated_to_full.T)
+    p = torch.cat([p, torch.zeros_like(p[..., :1, :])], dim=-2)
+    R = torch.cat([R, torch.eye(3, dtype=q.dtype).expand(*q.shape[:-1], 1, 3, 3)], dim=-3)
+    R_w = wrist_R[..., None, :, :] @ R
+    p_w = (wrist_R[..., None, :, :] @ p[..., None])[..., 0] + wrist_pos[..., None, :]
+    return p_w, R_w
+
+
+def hand_points(kin: HandKinematics, surface: HandSurface, q, wrist_pos, wrist_R) -> torch.Tensor:
+    """(..., P, 3) the surface points of the hand at the given pose, object frame."""
+    p_w, R_w = _poses(kin, q, wrist_pos, wrist_R)
+    body = surface.body.clone()
+    body[body < 0] = p_w.shape[-2] - 1  # the root
+    return (R_w[..., body, :, :] @ surface.points[:, :, None])[..., 0] + p_w[..., body, :]
+
+
+@dataclass
+class GraspSynthesisCfg:
+    """Energy weights [per metre unless noted] and the optimiser of :func:`synthesize_grasps`."""
+
+    candidates: int = 24
+    iterations: int = 250
+    learning_rate: float = 5e-3
+    surface_points: int = 600
+    self_points: int = 120
+    """Points of the finger chains checked against each other (a subset of the surface points)."""
+    w_distance: float = 100.0
+    """Each fingertip's closest point to the surface."""
+    w_palm: float = 100.0
+    """The palm's closest point to the surface: a power grasp, the object held against the palm, survives shaking
+    where a fingertip pinch of a weakly driven hand does not."""
+    w_penetration: float = 2000.0
+    penetration_margin: float = 0.001
+    """Hand points are pushed this far [m] out of the object (the energy sees a sample of the hand's surface)."""
+    w_self: float = 100.0
+    w_table: float = 500.0
+    w_force_closure: float = 10.0
+    """Net wrench of unit normal forces at the fingertips' contacts (DexGraspNet's force closure): force [N] plus
+    torque about the object centre over :attr:`torque_length` [N]."""
+    torque_length: float = 0.05
+    self_margin: float = 0.012
+    """Points of different fingers closer than this [m] penetrate each other."""
+    table_clearance: float = 0.005
+    """Hand points keep this far [m] above the table the object rests on."""
+    approach_gap: float = 0.03
+    """Initial distance [m] of the palm from the object's surface."""
+
+
+def _palm_frame(kin: HandKinematics, hand: DexHand) -> tuple[torch.Tensor, torch.Tensor]:
+    """Palm centre and palm normal (towards where the fingers close) in the root frame, from the keypoints."""
+    q0 = torch.zeros(1, len(kin.actuated_names), dtype=kin.dtype)
+    kp = kin.keypoints(q0 @ kin.actuated_to_full.T)[0]
+    ids = kin.keypoint_ids
+    at = lambda k: kp[ids.index(k)]  # noqa: E731
+    mcp = torch.stack([at(k) for k in (5, 9, 13) if k in ids])
+    centre = 0.5 * (at(0) + mcp.mean(0))
+    normal = torch.linalg.cross(at(5) - at(13 if 13 in ids else 9), at(9) - at(0))
+    normal = normal / normal.norm()
+    # fingers bent halfway move their tips towards the palm side
+    bent = torch.clamp(0.5 * (kin.lower + kin.upper), kin.lower, kin.upper)[None]
+    tips = kin.keypoints(bent)[0][[ids.index(k) for k in (8, 12) if k in ids]].mean(0)
+    if float((tips - at(9)) @ normal) < 0:
+        normal = -normal
+    return centre, normal
+
+
+def _initial_poses(obj: ObjectAsset, kin: HandKinematics, hand: DexHand, cfg: GraspSynthesisCfg,
+                   gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Palms facing the object from directions over its upper hemisphere and sides, at ``approach_gap``."""
+    B, dtype = cfg.candidates, kin.dtype
+    centre, normal = _palm_frame(kin, hand)
+    pts = torch.tensor(obj.points, dtype=dtype)
+    # directions (object frame, z up) from a Fibonacci spiral over elevations -10°..90°
+    k = torch.arange(B, dtype=dtype) + 0.5
+    z = torch.sin(torch.deg2rad(-10 + 100 * k / B))
+    phi = np.pi * (3 - np.sqrt(5)) * k + float(torch.rand(1, generator=gen)) * 2 * np.pi
+    d = torch.stack([torch.sqrt(1 - z * z) * torch.cos(phi), torch.sqrt(1 - z * z) * torch.sin(phi), z], -1)
+    reach = (pts @ d.T).max(0).values  # the object's extent along each direction
+    palm_target = d * (reach + cfg.approach_gap)[:, None]
+    # rotate the palm normal onto -d, then roll about d at random
+    a, b = normal.expand(B, 3), -d
+    v, c = torch.linalg.cross(a, b), (a * b).sum(-1)
+    vx = torch.zeros(B, 3, 3, dtype=dtype)
+    vx[:, 0, 1], vx[:, 0, 2], vx[:, 1, 0], vx[:, 1, 2], vx[:, 2, 0], vx[:, 2, 1] = -v[:, 2], v[:, 1], v[:, 2], -v[:, 0], -v[:, 1], v[:, 0]
+    R = torch.eye(3, dtype=dtype) + vx + vx @ vx / (1 + c)[:, None, None].clamp_min(1e-6)
+    roll = (torch.rand(B, generator=gen, dtype=dtype) * 2 - 1) * np.pi
+    K = torch.zeros(B, 3, 3, dtype=dtype)
+    K[:, 0, 1], K[:, 0, 2], K[:, 1, 0], K[:, 1, 2], K[:, 2, 0], K[:, 2, 1] = -b[:, 2], b[:, 1], b[:, 2], -b[:, 0], -b[:, 1], b[:, 0]
+    s, co = torch.sin(roll)[:, None, None], torch.cos(roll)[:, None, None]
+    R = (torch.eye(3, dtype=dtype) + s * K + (1 - co) * K @ K) @ R
+    wrist_pos = palm_target - (R @ centre)
+    # fingers a fifth to a third of the way closed, the hand's own wrist joints (Shadow) straight
+    lo, hi, frozen = _actuated_limits(kin)
+    q = lo + (hi - lo) * (0.2 + 0.15 * torch.rand(B, len(lo), generator=gen, dtype=dtype))
+    return wrist_pos, matrix_to_rot6d(R), torch.where(frozen, torch.zeros_like(q), q)
+
+
+def _actuated_limits(kin: HandKinematics) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Lower and upper limits [rad] of the actuated joints, and which are held at 0 (a hand's own wrist joints:
+    the virtual wrist already places the hand)."""
+    lo = torch.tensor([float(kin.lower[kin.joint_names.index(n)]) for n in kin.actuated_names], dtype=kin.dtype)
+    hi = torch.tensor([float(kin.upper[kin.joint_names.index(n)]) for n in kin.actuated_names], dtype=kin.dtype)
+    frozen = torch.tensor([n.endswith(("WRJ1", "WRJ2")) for n in kin.actuated_names])
+    return lo, hi, frozen
+
+
+def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | None = None, seed: int = 0,
+                      kinematics: HandKinematics | None = None, surface: HandSurface | None = None) -> dict:
+    """Optimise ``cfg.candidates`` proposals for ``obj``; returns the candidates sorted by final energy:
+    ``wrist_pos`` (B, 3), ``wrist_quat`` (B, 4) x-y-z-w, ``joint_pos`` (B, A) and ``energy`` (B,), plus
+    ``energy_start`` (the initial energies, for diagnosis)."""
+    from scipy.spatial.transform import Rotation
+
+    cfg = cfg or GraspSynthesisCfg()
+    kin = kinematics or HandKinematics(hand, dtype=torch.float32)
+    surface = surface or HandSurface(hand, kin, cfg.surface_points, seed=0)
+    dtype = kin.dtype
+    gen = torch.Generator().manual_seed(seed)
+    planes = hull_planes([v for v, _ in obj.parts], dtype=dtype)
+    table_z = -obj.half_height
+    wrist_pos, r6, q = _initial_poses(obj, kin, hand, cfg, gen)
+    lo, hi, frozen = _actuated_limits(kin)
+    # joints through a squashed parameter: always within their limits
+    u = torch.atanh((2 * (q - lo) / (hi - lo).clamp_min(1e-6) - 1).clamp(-0.999, 0.999))
+    params = [wrist_pos.clone().requires_grad_(), r6.clone().requires_grad_(), u.clone().requires_grad_()]
+    opt = torch.optim.Adam(params, lr=cfg.learning_rate)
+    tip_mask = surface.finger_of_point >= 0
+    palm_mask = surface.body == (kin.body_names.index(hand.palm_body) if hand.palm_body else -1)
+    on_fingers = torch.nonzero(surface.chain_of_point >= 0).flatten()
+    self_ids = on_fingers[torch.randperm(len(on_fingers), generator=gen)[: cfg.self_points]]
+    chains = surface.chain_of_point[self_ids]
+    other = chains[:, None] != chains[None, :]
+
+    def energy(t, r, uu):
+        joints = torch.where(frozen, torch.zeros_like(uu), lo + (hi - lo) * 0.5 * (torch.tanh(uu) + 1))
+        pts = hand_points(kin, surface, joints, t, rot6d_to_matrix(r))
+        sd = parts_signed_distance(pts, planes)  # (B, P)
+        e_pen = torch.relu(cfg.penetration_margin - sd).sum(-1)
+        # each finger: its distal body's closest point to the surface
+        tip_sd = torch.where(tip_mask, sd.abs(), torch.full_like(sd, 1.0))
+        per_finger = torch.stack([tip_sd[:, surface.finger_of_point == f].min(-1).values
+                                  for f in range(surface.num_fingers)], -1)
+        e_dis = per_finger.sum(-1)
+        e_palm = sd[:, palm_mask].abs().min(-1).values
+        fp = pts[:, self_ids]
+        e_self = (torch.relu(cfg.self_margin - torch.cdist(fp, fp)) * other).sum((-1, -2)) / 2
+        e_table = torch.relu(table_z + cfg.table_clearance - pts[..., 2]).sum(-1)
+        # opposition: surface normals (signed-distance gradients) at each finger's closest point, weighted by contact
+        closest = torch.stack([torch.where(surface.finger_of_point == f, tip_sd, torch.full_like(tip_sd, 9.0)).argmin(-1)
+                               for f in range(surface.num_fingers)], -1)
+        cp = torch.gather(pts, 1, closest[..., None].expand(-1, -1, 3))
+        normals = binding_normals(cp.detach(), planes)
+        # unit normal forces at the fingertips' contact points (e_dis brings them onto the surface) should cancel out
+        force = normals.sum(1)
+        torque = torch.linalg.cross(cp, normals, dim=-1).sum(1) / cfg.torque_length
+        e_fc = force.norm(dim=-1) + torque.norm(dim=-1)
+        total = (cfg.w_distance * e_dis + cfg.w_palm * e_palm + cfg.w_penetration * e_pen + cfg.w_self * e_self
+                 + cfg.w_table * e_table + cfg.w_force_closure * e_fc)
+        return total, joints
+
+    with torch.no_grad():
+        start, _ = energy(*params)
+    for i in range(cfg.iterations):
+        opt.zero_grad()
+        e, _ = energy(*params)
+        e.sum().backward()
+        opt.step()
+        if i == cfg.iterations // 2:
+            for group in opt.param_groups:
+                group["lr"] = cfg.learning_rate * 0.3
+    with torch.no_grad():
+        e, joints = energy(*params)
+        order = torch.argsort(e)
+        R = rot6d_to_matrix(params[1])[order].numpy()
+        return {"wrist_pos": params[0][order].numpy().astype(np.float32),
+                "wrist_quat": Rotation.from_matrix(R).as_quat().astype(np.float32),
+                "joint_pos": joints[order].numpy().astype(np.float32), "energy": e[order].numpy(),
+                "energy_start": start.numpy()}
+
+
+def grasp_contact_metrics(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray, wrist_quat: np.ndarray,
+                          joint_pos: np.ndarray, kinematics: HandKinematics | None = None,
+                          surface: HandSurface | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Exact contact geometry of proposals (G, ...) on the object's mesh: the deepest hand point inside the object
+    (G,) [m] (0 when none is) and each fingertip's distance to the surface (G, fingers) [m] (the closest point of
+    its distal body; negative inside)."""
+    from scipy.spatial.transform import Rotation
+
+    kin = kinematics or HandKinematics(hand)
+    surface = surface or HandSurface(hand, kin, 4000, seed=1)
+    q = torch.tensor(np.asarray(joint_pos), dtype=kin.dtype)
+    R = torch.tensor(Rotation.from_quat(np.asarray(wrist_quat)).as_matrix(), dtype=kin.dtype)
+    pts = hand_points(kin, surface, q, torch.tensor(np.asarray(wrist_pos), dtype=kin.dtype), R).numpy()
+    mesh = obj.mesh
+    G, P = pts.shape[:2]
+    inside = trimesh.proximity.signed_distance(mesh, pts.reshape(-1, 3)).reshape(G, P)  # > 0 inside
+    penetration = np.clip(inside.max(1), 0.0, None)
+    tips = np.stack([(-inside[:, surface.finger_of_point.numpy() == f]).min(1) for f in range(surface.num_fingers)], 1)
+    return penetration, tips
+
+
+MAX_PENETRATION, TIP_CONTACT, MIN_TIPS = 0.002, 0.005, 3
+"""Acceptance of a proposal [m]: no hand point deeper in the object than MAX_PENETRATION, and at least MIN_TIPS
+fingertips within TIP_CONTACT of its surface."""
+
+
+def keep_mask(penetration: np.ndarray, tips: np.ndarray) -> np.ndarray:
+    """(G,) which proposals pass, from :func:`grasp_contact_metrics`' penetration (G,) and fingertip distances (G, F)."""
+    return (penetration <= MAX_PENETRATION) & ((np.abs(tips) <= TIP_CONTACT).sum(-1) >= MIN_TIPS)

@@ -1,0 +1,233 @@
+"""An object set on disk and in memory: a manifest (``manifest.json``) and the geometry (``geometry.npz``).
+
+``manifest.json``::
+
+    {"format_version": 1,
+     "families": {"box": "seen", ..., "torus": "unseen"},
+     "objects": [{"name": "box_00", "family": "box", "split": "train", "mass": 0.21, "density": 410.0,
+                  "friction": 0.8, "com": [x, y, z], "inertia": [[...], [...], [...]], "extents": [x, y, z]}, ...]}
+
+``geometry.npz`` holds, per object ``<name>``: ``<name>/visual_vertices`` (V, 3) and ``<name>/visual_faces`` (F, 3)
+(the watertight surface), ``<name>/part_vertices`` (P, 3), ``<name>/part_faces`` (Q, 3) and
+``<name>/part_sizes`` (K, 2) (vertices and faces of each convex collision part, concatenated), ``<name>/points`` and
+``<name>/normals`` (S, 3) (surface samples). Object frame: the object resting on a table (z up), origin at its
+bounding-box centre; metres, kilograms; ``inertia`` about the centre of mass. Splits: ``train``, ``unseen_objects`` (new objects of training
+families), ``unseen_families`` (families held out whole).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import DataFormatError
+from ..paths import DATA_DIR
+
+FORMAT_VERSION = 1
+SPLITS = ("train", "unseen_objects", "unseen_families")
+DEFAULT_OBJECT_SET = os.path.join(DATA_DIR, "objects")
+
+
+class ObjectFormatError(DataFormatError):
+    """An object-set file that does not hold what its format promises."""
+
+
+@dataclass
+class ObjectAsset:
+    """One object: its surface, its convex collision parts, surface samples and physical properties."""
+
+    name: str
+    family: str
+    split: str
+    visual_vertices: np.ndarray
+    visual_faces: np.ndarray
+    parts: list[tuple[np.ndarray, np.ndarray]]
+    """Convex collision parts as (vertices (n, 3), triangle faces (m, 3)), object frame [m]."""
+    points: np.ndarray
+    normals: np.ndarray
+    mass: float
+    density: float
+    friction: float
+    com: np.ndarray
+    inertia: np.ndarray
+    extents: np.ndarray = field(default=None)
+
+    def __post_init__(self):
+        if self.extents is None:
+            self.extents = self.visual_vertices.max(0) - self.visual_vertices.min(0)
+
+    @property
+    def mesh(self):
+        """The surface as a trimesh (for signed distances, rendering)."""
+        import trimesh
+
+        return trimesh.Trimesh(self.visual_vertices, self.visual_faces, process=False)
+
+    @property
+    def half_height(self) -> float:
+        """How high above a table the origin sits when the object rests as authored (z up) [m]."""
+        return float(-self.visual_vertices[:, 2].min())
+
+    def manifest_entry(self) -> dict:
+        # full precision: mass, centre of mass and inertia are the solid's, to the last digit
+        return {"name": self.name, "family": self.family, "split": self.split, "mass": float(self.mass),
+                "density": float(self.density), "friction": float(self.friction),
+                "com": np.asarray(self.com, dtype=float).tolist(), "inertia": np.asarray(self.inertia, dtype=float).tolist(),
+                "extents": np.round(self.extents, 6).tolist(), "parts": len(self.parts)}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        sizes = np.array([[len(v), len(f)] for v, f in self.parts], dtype=np.int32)
+        return {f"{self.name}/visual_vertices": self.visual_vertices.astype(np.float32),
+                f"{self.name}/visual_faces": self.visual_faces.astype(np.int32),
+                f"{self.name}/part_vertices": np.concatenate([v for v, _ in self.parts]).astype(np.float32),
+                f"{self.name}/part_faces": np.concatenate([f for _, f in self.parts]).astype(np.int32),
+                f"{self.name}/part_sizes": sizes,
+                f"{self.name}/points": self.points.astype(np.float32),
+                f"{self.name}/normals": self.normals.astype(np.float32)}
+
+
+class ObjectSet:
+    """The objects of a set, by name and by split (manifest order)."""
+
+    def __init__(self, objects: list[ObjectAsset], families: dict[str, str], root: str | None = None):
+        self.objects, self.families, self.root = list(objects), dict(families), root
+        self._by_name = {o.name: o for o in self.objects}
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def __getitem__(self, key: int | str) -> ObjectAsset:
+        if isinstance(key, str):
+            if key not in self._by_name:
+                raise KeyError(f"no object '{key}' in the object set {self.root or ''}; it has {len(self)} objects "
+                               f"such as {[o.name for o in self.objects[:3]]}")
+            return self._by_name[key]
+        return self.objects[key]
+
+    @property
+    def names(self) -> list[str]:
+        return [o.name for o in self.objects]
+
+    def split(self, name: str) -> list[ObjectAsset]:
+        if name not in SPLITS:
+            raise ValueError(f"unknown split '{name}'; splits: {SPLITS}")
+        return [o for o in self.objects if o.split == name]
+
+    @property
+    def max_parts(self) -> int:
+        return max(len(o.parts) for o in self.objects)
+
+    def save(self, root: str) -> None:
+        """Write ``manifest.json`` and ``geometry.npz`` under ``root`` (each replaced whole, never half-written)."""
+        os.makedirs(root, exist_ok=True)
+        arrays = {}
+        for o in self.objects:
+            arrays.update(o.arrays())
+        tmp = os.path.join(root, f".geometry.{os.getpid()}.npz")
+        np.savez_compressed(tmp, **arrays)
+        os.replace(tmp, os.path.join(root, "geometry.npz"))
+        manifest = {"format_version": FORMAT_VERSION, "families": self.families,
+                    "objects": [o.manifest_entry() for o in self.objects]}
+        tmp = os.path.join(root, f".manifest.{os.getpid()}.json")
+        with open(tmp, "w") as f:
+            json.dump(manifest, f, indent=1)
+        os.replace(tmp, os.path.join(root, "manifest.json"))
+        self.root = root
+
+
+def _field(entry: dict, key: str, source: str, where: str, kind, shape: tuple | None = None):
+    if key not in entry:
+        raise ObjectFormatError(source, f"{where}.{key}", "nothing", f"a {kind.__name__ if isinstance(kind, type) else kind}")
+    value = entry[key]
+    if shape is not None:
+        arr = np.asarray(value, dtype=float)
+        if arr.shape != shape or not np.all(np.isfinite(arr)):
+            raise ObjectFormatError(source, f"{where}.{key}", f"{np.shape(value)} {value!r}"[:80],
+                                    f"finite numbers of shape {shape}")
+        return arr
+    if kind is float:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value) or value <= 0:
+            raise ObjectFormatError(source, f"{where}.{key}", repr(value), "a positive number")
+        return float(value)
+    if not isinstance(value, kind):
+        raise ObjectFormatError(source, f"{where}.{key}", repr(value), f"a {kind.__name__}")
+    return value
+
+
+def load_object_set(root: str = DEFAULT_OBJECT_SET) -> ObjectSet:
+    """Read and validate an object set; a malformed file raises :class:`ObjectFormatError` naming file and field."""
+    manifest_path, geometry_path = os.path.join(root, "manifest.json"), os.path.join(root, "geometry.npz")
+    for path in (manifest_path, geometry_path):
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"object set {root}: {os.path.basename(path)} is missing "
+                                    "(the bundled set is rebuilt by scripts/make_objects.py)")
+    try:
+        with open(manifest_path) as f:
+            manifest = json.load(f)
+    except json.JSONDecodeError as e:
+        raise ObjectFormatError(manifest_path, "(file)", f"invalid JSON ({e})", "a JSON object") from None
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        found = manifest.get("format_version") if isinstance(manifest, dict) else type(manifest).__name__
+        raise ObjectFormatError(manifest_path, "format_version", repr(found), str(FORMAT_VERSION))
+    families = _field(manifest, "families", manifest_path, "manifest", dict)
+    entries = _field(manifest, "objects", manifest_path, "manifest", list)
+    if not entries:
+        raise ObjectFormatError(manifest_path, "objects", "an empty list", "at least one object")
+    try:
+        geometry = np.load(geometry_path)
+    except Exception as e:  # noqa: BLE001  (zip or pickle errors of a damaged file)
+        raise ObjectFormatError(geometry_path, "(file)", f"unreadable ({e.__class__.__name__})", "an .npz archive") from None
+    objects, seen = [], set()
+    with geometry:
+        for i, entry in enumerate(entries):
+            where = f"objects[{i}]"
+            if not isinstance(entry, dict):
+                raise ObjectFormatError(manifest_path, where, type(entry).__name__, "an object entry")
+            name = _field(entry, "name", manifest_path, where, str)
+            if name in seen:
+                raise ObjectFormatError(manifest_path, f"{where}.name", repr(name), "a name used once")
+            seen.add(name)
+            family = _field(entry, "family", manifest_path, where, str)
+            if family not in families:
+                raise ObjectFormatError(manifest_path, f"{where}.family", repr(family), f"one of {sorted(families)}")
+            split = _field(entry, "split", manifest_path, where, str)
+            if split not in SPLITS:
+                raise ObjectFormatError(manifest_path, f"{where}.split", repr(split), f"one of {SPLITS}")
+            arrays = {}
+            for key, cols, dtype in (("visual_vertices", 3, float), ("visual_faces", 3, int), ("part_vertices", 3, float),
+                                     ("part_faces", 3, int), ("part_sizes", 2, int), ("points", 3, float),
+                                     ("normals", 3, float)):
+                k = f"{name}/{key}"
+                if k not in geometry.files:
+                    raise ObjectFormatError(geometry_path, k, "nothing", f"an array (n, {cols})")
+                a = geometry[k]
+                if a.ndim != 2 or a.shape[1] != cols or len(a) == 0 or not np.all(np.isfinite(a)):
+                    raise ObjectFormatError(geometry_path, k, f"shape {a.shape}", f"finite values of shape (n, {cols})")
+                arrays[key] = a
+            sizes = arrays["part_sizes"]
+            if sizes.sum(0).tolist() != [len(arrays["part_vertices"]), len(arrays["part_faces"])]:
+                raise ObjectFormatError(geometry_path, f"{name}/part_sizes", str(sizes.sum(0).tolist()),
+                                        f"the part vertex and face counts {[len(arrays['part_vertices']), len(arrays['part_faces'])]}")
+            parts, v0, f0 = [], 0, 0
+            for nv, nf in sizes:
+                faces = arrays["part_faces"][f0:f0 + nf]
+                if faces.min() < 0 or faces.max() >= nv:
+                    raise ObjectFormatError(geometry_path, f"{name}/part_faces", "indices outside their part",
+                                            "indices into the part's own vertices")
+                parts.append((arrays["part_vertices"][v0:v0 + nv], faces))
+                v0, f0 = v0 + nv, f0 + nf
+            if arrays["visual_faces"].max() >= len(arrays["visual_vertices"]) or arrays["visual_faces"].min() < 0:
+                raise ObjectFormatError(geometry_path, f"{name}/visual_faces", "indices outside the vertices",
+                                        "indices into visual_vertices")
+            objects.append(ObjectAsset(
+                name=name, family=family, split=split, visual_vertices=arrays["visual_vertices"],
+                visual_faces=arrays["visual_faces"], parts=parts, points=arrays["points"], normals=arrays["normals"],
+                mass=_field(entry, "mass", manifest_path, where, float),
+                density=_field(entry, "density", manifest_path, where, float),
+                friction=_field(entry, "friction", manifest_path, where, float),
+                com=_field(entry, "com", manifest_path, where, float, (3,)),
+                inertia=_field(entry, "inertia", manifest_path, where, float, (3, 3)),
+                extents=_field(entry, "extents", manifest_path, where, float, (3,))))
+    return ObjectSet(objects, families, root)
