@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import torch
+from isaaclab_newton.physics import NewtonCfg
 
 from isaaclab.envs import ManagerBasedRLEnv
 
@@ -23,13 +24,12 @@ class DexEnv(ManagerBasedRLEnv):
     cfg: DexEnvCfg
 
     def __init__(self, cfg: DexEnvCfg, render_mode: str | None = None, **kwargs):
-        from isaaclab_newton.physics import NewtonCfg
-
         self._state_generation = 0
         self.hands: dict[str, HandState] = {}
         self.object_bank: ObjectBank | None = None
         """Which object each env holds (scenes with :attr:`DexEnvCfg.object_bank`, on Newton)."""
-        if cfg.object_bank is not None and not isinstance(cfg.sim.physics, NewtonCfg):
+        self._objects_on_newton = cfg.object_bank is not None and isinstance(cfg.sim.physics, NewtonCfg)
+        if cfg.object_bank is not None and not self._objects_on_newton:
             # PhysX: Isaac Lab's own multi-asset spawning, one object per env, fixed for the run
             asset = getattr(cfg.scene, cfg.object_bank.asset_name)
             asset.spawn = object_bank_physx_spawn_cfg(cfg.object_bank)
@@ -48,9 +48,7 @@ class DexEnv(ManagerBasedRLEnv):
     def load_managers(self):
         # the managers call every term once while they are built: the hand states must exist first
         self.hands = {side: HandState(self, side, get_hand(name)) for side, name in self.cfg.hands.items()}
-        from isaaclab_newton.physics import NewtonCfg
-
-        if self.cfg.object_bank is not None and isinstance(self.cfg.sim.physics, NewtonCfg):
+        if self._objects_on_newton:
             self.object_bank = ObjectBank(self, self.cfg.object_bank)
         super().load_managers()
 

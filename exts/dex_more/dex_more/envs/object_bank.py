@@ -149,8 +149,8 @@ class ObjectBank:
                              "USD per object instead (object_bank_physx_spawn_cfg)")
         if getattr(env.cfg.sim.physics.solver_cfg, "use_mujoco_contacts", False):
             raise ValueError("an object-diverse scene needs Newton's collision pipeline, which reads each env's own "
-                             "geometry: set sim.physics.solver_cfg.use_mujoco_contacts=False (DexPhysicsCfg's "
-                             "newton_contacts preset)")
+                             "geometry: set sim.physics.solver_cfg.use_mujoco_contacts=False "
+                             "(dex_more.sim.DexObjectDiversePhysicsCfg)")
         self.cfg, self._env, self.device = cfg, env, env.device
         self.objects = select_objects(cfg)
         self.asset = env.scene[cfg.asset_name]
@@ -180,12 +180,12 @@ class ObjectBank:
         self.mass = t([o.mass for o in self.objects])
         self.com = t(np.stack([o.com for o in self.objects]))
         self.inertia = t(np.stack([o.inertia for o in self.objects]))
+        # the model also holds the inverses: computed once per object, not at every reset
+        self._inv_mass, self._inv_inertia = 1.0 / self.mass, torch.linalg.inv(self.inertia)
+        self._part_transform = t([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0])  # parts are in the object frame
         self.friction = t([o.friction for o in self.objects])
         self.half_height = t([o.half_height for o in self.objects])
         """(n,) height [m] of each object's origin above a table it rests on as authored."""
-        self.points = t(np.stack([o.points for o in self.objects]))
-        """(n, S, 3) surface samples of each object, object frame."""
-        self.normals = t(np.stack([o.normals for o in self.objects]))
         # each env's object body and its slot shapes, in slot order
         # the asset's prim path is a regex over the envs ("/World/envs/env_[^/]+/Object"): its bodies, by env
         body_of_env = {}
@@ -233,15 +233,13 @@ class ObjectBank:
         v["shape_collision_aabb_upper"][slots] = self.part_upper[object_ids]
         v["shape_collision_radius"][slots] = self.part_radius[object_ids]
         v["shape_scale"][slots] = 1.0
-        v["shape_transform"][slots] = torch.tensor([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0], device=self.device)
+        v["shape_transform"][slots] = self._part_transform
         v["shape_material_mu"][slots] = self.friction[object_ids, None]
-        mass = self.mass[object_ids]
-        v["body_mass"][bodies] = mass
-        v["body_inv_mass"][bodies] = 1.0 / mass
+        v["body_mass"][bodies] = self.mass[object_ids]
+        v["body_inv_mass"][bodies] = self._inv_mass[object_ids]
         v["body_com"][bodies] = self.com[object_ids]
-        inertia = self.inertia[object_ids]
-        v["body_inertia"][bodies] = inertia
-        v["body_inv_inertia"][bodies] = torch.linalg.inv(inertia)
+        v["body_inertia"][bodies] = self.inertia[object_ids]
+        v["body_inv_inertia"][bodies] = self._inv_inertia[object_ids]
         self.object_ids[env_ids] = object_ids
         self._manager.add_model_change(ModelFlags.SHAPE_PROPERTIES | ModelFlags.BODY_INERTIAL_PROPERTIES)
 

@@ -23,8 +23,8 @@ def assign_random_objects(env: DexEnv, env_ids: torch.Tensor) -> None:
 
 def drop_objects_above_table(env: DexEnv, env_ids: torch.Tensor, xy: tuple[float, float], height: float,
                              asset_cfg: SceneEntityCfg = SceneEntityCfg("object")) -> None:
-    """Put each resetting env's object upright (as authored) with its lowest point ``height`` [m] above the table
-    top, its origin over ``xy`` [m] in the env frame, at rest; it falls from there (ResDex: 10 cm)."""
+    """Put each resetting env's object in its resting pose (the object frame) with its lowest point ``height`` [m]
+    above the table top, its origin over ``xy`` [m] in the env frame, at rest; it falls from there (ResDex: 10 cm)."""
     if env_ids is None or isinstance(env_ids, slice):
         env_ids = torch.arange(env.num_envs, device=env.device)
     obj = env.scene[asset_cfg.name]

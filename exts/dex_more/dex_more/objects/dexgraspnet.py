@@ -19,6 +19,9 @@ import os
 import zipfile
 
 import numpy as np
+import torch
+
+import isaaclab.utils.math as math_utils
 
 from dex_more.assets import DexHand
 
@@ -77,8 +80,6 @@ def _column_order(names, hand: DexHand, source: str) -> list[int]:
 def load_grasps(path: str, hand: DexHand, scale: float = 1.0) -> dict[str, np.ndarray]:
     """One grasp file as proposals: ``wrist_pos`` (G, 3) [m], ``wrist_quat`` (G, 4) x-y-z-w, ``joint_pos`` (G, A)
     in ``hand``'s finger-joint order. Malformed input raises :class:`ObjectFormatError` naming file and field."""
-    from scipy.spatial.transform import Rotation
-
     blob = _read_grasp_file(path)
     t = _array(blob, "trans", path, (None, 3), "(G, 3) translations [m]")
     g = len(t)
@@ -93,7 +94,8 @@ def load_grasps(path: str, hand: DexHand, scale: float = 1.0) -> dict[str, np.nd
                                 f"{len(hand.finger_joint_names)} (the finger joints of {hand.name}), or joint_names")
     if "scale" in blob:
         scale = float(_array(blob, "scale", path, (), "a number (the mesh's scale)"))
-    return {"wrist_pos": (t * scale).astype(np.float32), "wrist_quat": Rotation.from_matrix(R).as_quat().astype(np.float32),
+    quat = math_utils.quat_from_matrix(torch.from_numpy(R)).numpy()
+    return {"wrist_pos": (t * scale).astype(np.float32), "wrist_quat": quat.astype(np.float32),
             "joint_pos": q.astype(np.float32), "scale": scale}
 
 
@@ -109,7 +111,11 @@ def load_dexgraspnet(root: str, hand: DexHand, split: str = "train", seed: int =
     for d in (mesh_dir, grasp_dir):
         if not os.path.isdir(d):
             raise FileNotFoundError(f"{root}: no '{os.path.basename(d)}/' folder (layout: see dex_more.objects.dexgraspnet)")
-    names = sorted(os.path.splitext(f)[0] for f in os.listdir(mesh_dir) if f.lower().endswith(MESH_SUFFIXES))
+    mesh_files: dict[str, str] = {}
+    for f in sorted(os.listdir(mesh_dir)):
+        if f.lower().endswith(MESH_SUFFIXES):
+            mesh_files.setdefault(os.path.splitext(f)[0], os.path.join(mesh_dir, f))
+    names = sorted(mesh_files)
     if not names:
         raise FileNotFoundError(f"{mesh_dir}: no meshes ({', '.join(MESH_SUFFIXES)})")
     objects, grasps = [], {}
@@ -120,7 +126,7 @@ def load_dexgraspnet(root: str, hand: DexHand, split: str = "train", seed: int =
         if grasp_path is None:
             raise FileNotFoundError(f"{grasp_dir}: no {name}.npz or {name}.npy for the mesh of '{name}'")
         proposals = load_grasps(grasp_path, hand)
-        mesh_path = next(os.path.join(mesh_dir, f) for f in os.listdir(mesh_dir) if os.path.splitext(f)[0] == name)
+        mesh_path = mesh_files[name]
         try:
             mesh = trimesh.load(mesh_path, force="mesh")
         except Exception as e:  # noqa: BLE001  (trimesh raises many kinds for a bad file)

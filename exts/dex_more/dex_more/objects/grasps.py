@@ -21,6 +21,8 @@ import numpy as np
 import torch
 import trimesh
 
+import isaaclab.utils.math as math_utils
+
 from dex_more.assets import DexHand
 from dex_more.motion.hand_model import HandKinematics, matrix_to_rot6d, rot6d_to_matrix
 
@@ -175,17 +177,12 @@ def _initial_poses(obj: ObjectAsset, kin: HandKinematics, hand: DexHand, cfg: Gr
     d = torch.stack([torch.sqrt(1 - z * z) * torch.cos(phi), torch.sqrt(1 - z * z) * torch.sin(phi), z], -1)
     reach = (pts @ d.T).max(0).values  # the object's extent along each direction
     palm_target = d * (reach + cfg.approach_gap)[:, None]
-    # rotate the palm normal onto -d, then roll about d at random
+    # rotate the palm normal onto -d (about their common normal), then roll about d at random
     a, b = normal.expand(B, 3), -d
-    v, c = torch.linalg.cross(a, b), (a * b).sum(-1)
-    vx = torch.zeros(B, 3, 3, dtype=dtype)
-    vx[:, 0, 1], vx[:, 0, 2], vx[:, 1, 0], vx[:, 1, 2], vx[:, 2, 0], vx[:, 2, 1] = -v[:, 2], v[:, 1], v[:, 2], -v[:, 0], -v[:, 1], v[:, 0]
-    R = torch.eye(3, dtype=dtype) + vx + vx @ vx / (1 + c)[:, None, None].clamp_min(1e-6)
+    axis = torch.linalg.cross(a, b)
+    align = math_utils.quat_from_angle_axis(torch.atan2(axis.norm(dim=-1), (a * b).sum(-1)), axis)
     roll = (torch.rand(B, generator=gen, dtype=dtype) * 2 - 1) * np.pi
-    K = torch.zeros(B, 3, 3, dtype=dtype)
-    K[:, 0, 1], K[:, 0, 2], K[:, 1, 0], K[:, 1, 2], K[:, 2, 0], K[:, 2, 1] = -b[:, 2], b[:, 1], b[:, 2], -b[:, 0], -b[:, 1], b[:, 0]
-    s, co = torch.sin(roll)[:, None, None], torch.cos(roll)[:, None, None]
-    R = (torch.eye(3, dtype=dtype) + s * K + (1 - co) * K @ K) @ R
+    R = math_utils.matrix_from_quat(math_utils.quat_mul(math_utils.quat_from_angle_axis(roll, b), align))
     wrist_pos = palm_target - (R @ centre)
     # fingers a fifth to a third of the way closed, the hand's own wrist joints (Shadow) straight
     lo, hi, frozen = _actuated_limits(kin)
@@ -207,8 +204,6 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
     """Optimise ``cfg.candidates`` proposals for ``obj``; returns the candidates sorted by final energy:
     ``wrist_pos`` (B, 3), ``wrist_quat`` (B, 4) x-y-z-w, ``joint_pos`` (B, A) and ``energy`` (B,), plus
     ``energy_start`` (the initial energies, for diagnosis)."""
-    from scipy.spatial.transform import Rotation
-
     cfg = cfg or GraspSynthesisCfg()
     kin = kinematics or HandKinematics(hand, dtype=torch.float32)
     surface = surface or HandSurface(hand, kin, cfg.surface_points, seed=0)
@@ -269,9 +264,9 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
     with torch.no_grad():
         e, joints = energy(*params)
         order = torch.argsort(e)
-        R = rot6d_to_matrix(params[1])[order].numpy()
+        R = rot6d_to_matrix(params[1])[order]
         return {"wrist_pos": params[0][order].numpy().astype(np.float32),
-                "wrist_quat": Rotation.from_matrix(R).as_quat().astype(np.float32),
+                "wrist_quat": math_utils.quat_from_matrix(R).numpy().astype(np.float32),
                 "joint_pos": joints[order].numpy().astype(np.float32), "energy": e[order].numpy(),
                 "energy_start": start.numpy()}
 
@@ -282,12 +277,10 @@ def grasp_contact_metrics(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray
     """Exact contact geometry of proposals (G, ...) on the object's mesh: the deepest hand point inside the object
     (G,) [m] (0 when none is) and each fingertip's distance to the surface (G, fingers) [m] (the closest point of
     its distal body; negative inside)."""
-    from scipy.spatial.transform import Rotation
-
     kin = kinematics or HandKinematics(hand)
     surface = surface or HandSurface(hand, kin, 4000, seed=1)
     q = torch.tensor(np.asarray(joint_pos), dtype=kin.dtype)
-    R = torch.tensor(Rotation.from_quat(np.asarray(wrist_quat)).as_matrix(), dtype=kin.dtype)
+    R = math_utils.matrix_from_quat(torch.tensor(np.asarray(wrist_quat), dtype=kin.dtype))
     pts = hand_points(kin, surface, q, torch.tensor(np.asarray(wrist_pos), dtype=kin.dtype), R).numpy()
     mesh = obj.mesh
     G, P = pts.shape[:2]

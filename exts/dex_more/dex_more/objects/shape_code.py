@@ -19,6 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
+import isaaclab.utils.math as math_utils
+
 from .object_set import DEFAULT_OBJECT_SET, ObjectFormatError, ObjectSet
 
 CODE_DIM = 64
@@ -68,11 +70,9 @@ def chamfer_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def _yaw_rotations(count: int, gen: torch.Generator) -> torch.Tensor:
-    angle = torch.rand(count, generator=gen) * 2 * torch.pi
-    c, s = torch.cos(angle), torch.sin(angle)
-    R = torch.zeros(count, 3, 3)
-    R[:, 0, 0], R[:, 0, 1], R[:, 1, 0], R[:, 1, 1], R[:, 2, 2] = c, -s, s, c, 1.0
-    return R
+    """(count, 3, 3) rotations about z by angles uniform in [0, 2π)."""
+    yaw = torch.rand(count, generator=gen) * 2 * torch.pi
+    return math_utils.matrix_from_euler(torch.stack([torch.zeros_like(yaw), torch.zeros_like(yaw), yaw], -1), "XYZ")
 
 
 def train_autoencoder(points: np.ndarray, epochs: int = 400, batch_size: int = 32, sample: int = 256,
