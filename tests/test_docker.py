@@ -36,3 +36,33 @@ def test_cpu_image_installs_with_the_readme_command():
     # ./dex setup installs exactly the pinned files the image copies
     assert "requirements/cpu.txt" in open(os.path.join(ROOT, "dex")).read()
     assert "COPY requirements/ requirements/" in cpu
+
+
+BUILD_LOCAL = os.path.join(ROOT, "docker", "build_local.sh")
+
+
+def test_build_context_leaves_out_the_hosts_environment_and_runs():
+    """.dockerignore keeps the host's .venv, caches and run outputs out of the context, and nothing the Dockerfile
+    copies is ignored."""
+    patterns = [p.strip().rstrip("/") for p in open(os.path.join(ROOT, ".dockerignore")) if p.strip() and p[0] != "#"]
+    for must in (".venv", ".cache", "logs", ".git"):
+        assert must in patterns, f".dockerignore does not leave out {must}"
+    copied = {src.rstrip("/") for line in re.findall(r"^COPY\s+(.+?)\s+\S+$", open(DOCKERFILE).read(), flags=re.M)
+              for src in line.split()}
+    assert not copied & set(patterns)
+
+
+def test_local_build_makes_the_base_image_the_dockerfile_names():
+    """build_local.sh tags its stand-in exactly as the CPU target's FROM, so that FROM resolves with --pull=never."""
+    base = re.search(r"^FROM\s+(\S+)\s+AS cpu$", open(DOCKERFILE).read(), flags=re.M).group(1)
+    script = open(BUILD_LOCAL).read()
+    assert f'BASE_TAG="docker.io/library/{base}"' in script
+    assert "--pull=never" in script and "--target cpu" in script
+    assert subprocess.run(["bash", "-n", BUILD_LOCAL]).returncode == 0
+
+
+def test_local_build_explains_itself_and_refuses_unknown_arguments():
+    r = subprocess.run([BUILD_LOCAL, "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "--check" in r.stdout and "buildah" in r.stdout
+    r = subprocess.run([BUILD_LOCAL, "--chek"], capture_output=True, text=True)
+    assert r.returncode != 0 and "unknown argument '--chek'" in r.stderr
