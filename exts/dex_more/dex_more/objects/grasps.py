@@ -211,6 +211,7 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
     gen = torch.Generator().manual_seed(seed)
     planes = hull_planes([v for v, _ in obj.parts], dtype=dtype)
     table_z = -obj.half_height
+    com = torch.tensor(obj.com, dtype=dtype)
     wrist_pos, r6, q = _initial_poses(obj, kin, hand, cfg, gen)
     lo, hi, frozen = _actuated_limits(kin)
     # joints through a squashed parameter: always within their limits
@@ -243,9 +244,12 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
                                for f in range(surface.num_fingers)], -1)
         cp = torch.gather(pts, 1, closest[..., None].expand(-1, -1, 3))
         normals = binding_normals(cp.detach(), planes)
-        # unit normal forces at the fingertips' contact points (e_dis brings them onto the surface) should cancel out
-        force = normals.sum(1)
-        torque = torch.linalg.cross(cp, normals, dim=-1).sum(1) / cfg.torque_length
+        # unit normal forces at the fingertips' contact points (e_dis brings them onto the surface) should cancel out.
+        # A polyhedron's normals are constant on each face, so the net force gets its gradient from the directions
+        # to the contacts from the centre of mass, which on a convex-ish object point along the outward normals
+        radial = cp - com
+        force = (radial / radial.norm(dim=-1, keepdim=True).clamp_min(1e-6)).sum(1)
+        torque = torch.linalg.cross(cp - com, normals, dim=-1).sum(1) / cfg.torque_length
         e_fc = force.norm(dim=-1) + torque.norm(dim=-1)
         total = (cfg.w_distance * e_dis + cfg.w_palm * e_palm + cfg.w_penetration * e_pen + cfg.w_self * e_self
                  + cfg.w_table * e_table + cfg.w_force_closure * e_fc)
