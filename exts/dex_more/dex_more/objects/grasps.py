@@ -135,8 +135,9 @@ class GraspSynthesisCfg:
     w_self: float = 100.0
     w_table: float = 500.0
     w_force_closure: float = 10.0
-    """Net wrench of unit normal forces at the fingertips' contacts (DexGraspNet's force closure): force [N] plus
-    torque about the object centre over :attr:`torque_length` [N]."""
+    """Net wrench of unit forces at the fingertips' contacts (DexGraspNet's force closure): force [N] along the
+    directions from the centre of mass to the contacts, plus the torque of the contacts' unit normal forces about the
+    centre of mass over :attr:`torque_length` [N]."""
     torque_length: float = 0.05
     self_margin: float = 0.012
     """Points of different fingers closer than this [m] penetrate each other."""
@@ -249,7 +250,7 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
         # to the contacts from the centre of mass, which on a convex-ish object point along the outward normals
         radial = cp - com
         force = (radial / radial.norm(dim=-1, keepdim=True).clamp_min(1e-6)).sum(1)
-        torque = torch.linalg.cross(cp - com, normals, dim=-1).sum(1) / cfg.torque_length
+        torque = torch.linalg.cross(radial, normals, dim=-1).sum(1) / cfg.torque_length
         e_fc = force.norm(dim=-1) + torque.norm(dim=-1)
         total = (cfg.w_distance * e_dis + cfg.w_palm * e_palm + cfg.w_penetration * e_pen + cfg.w_self * e_self
                  + cfg.w_table * e_table + cfg.w_force_closure * e_fc)
