@@ -37,19 +37,20 @@ def main() -> int:
     from dex_more.cli import check_task, task_sides
     from dex_more.evaluation import evaluate_clip, format_table, summarize, write_report
     from dex_more.motion.library import read_manifest, select_clips
-    from dex_more.rl.checkpoints import CheckpointError, check_checkpoint
+    from dex_more.errors import DataFormatError
+    from dex_more.rl.checkpoints import check_checkpoint, read_checkpoint
     from dex_more.tasks.hotrack.hotrack_env_cfg import HOTrackResidualEnvCfg
     from isaaclab_tasks.utils import load_cfg_from_registry
 
     check_task(a.task)
     # everything that can be wrong with the inputs is checked before any rollout (and any file)
+    if a.rollouts < 1:
+        raise SystemExit(f"error: --rollouts {a.rollouts}: expected at least 1")
     try:
         check_checkpoint(a.checkpoint, (a.task,))
-    except CheckpointError as e:
-        raise SystemExit(f"error: {e}") from None
-    try:
+        read_checkpoint(a.checkpoint)
         entries = read_manifest(a.clips) if a.clips else read_manifest()
-    except (FileNotFoundError, ValueError) as e:
+    except (DataFormatError, FileNotFoundError) as e:
         raise SystemExit(f"error: {e}") from None
     sides = tuple(task_sides(a.task))
     env_cfg = load_cfg_from_registry(a.task, "env_cfg_entry_point")
@@ -64,7 +65,7 @@ def main() -> int:
     try:
         for clip in tqdm(chosen, desc="evaluate", unit="clip", file=sys.stdout):
             results.append(evaluate_clip(a.task, a.checkpoint, clip, a.clips, a.rollouts, a.seed, a.device))
-    except CheckpointError as e:
+    except (DataFormatError, FileNotFoundError) as e:  # a run folder's imitators, a clip the manifest lists
         raise SystemExit(f"error: {e}") from None
     table = summarize(results)
     print(format_table(table))

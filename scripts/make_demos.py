@@ -39,7 +39,7 @@ def main() -> int:
             tqdm.write(r.line())
         failed += sum(r.failed for r in reports)
         fname = f"{motion.name}.npz"
-        motion.save(os.path.join(a.out, fname))
+        motion.save(os.path.join(a.out, fname), overwrite=True)  # this script (re)builds the set
         entries.append({"file": fname, "name": motion.name, "split": split, "sides": list(motion.sides),
                         "num_objects": len(motion.objects), "skill": motion.skill, "frames": motion.num_frames,
                         "fps": motion.fps, "retarget": {r.hand: r.as_dict() for r in reports}})

@@ -57,9 +57,15 @@ def main() -> int:
         play_rsl_rl.run(["--task", a.task, "--checkpoint", a.checkpoint, "--num_envs", str(a.num_envs),
                          "--device", a.device, *overrides])
         return 0
+    from dex_more.errors import DataFormatError
     from dex_more.rl.rollout import build_policy_env
 
-    env, runner, policy = build_policy_env(a.task, a.checkpoint, a.num_envs, a.device, overrides, seed=a.seed)
+    if a.num_envs < 1 or a.episodes < 1:
+        raise SystemExit(f"error: --num_envs {a.num_envs} --episodes {a.episodes}: expected at least 1 of each")
+    try:
+        env, runner, policy = build_policy_env(a.task, a.checkpoint, a.num_envs, a.device, overrides, seed=a.seed)
+    except (DataFormatError, FileNotFoundError) as e:
+        raise SystemExit(f"error: {e}") from None
     if a.export:
         out = os.path.join(os.path.dirname(os.path.abspath(a.checkpoint)), "exported")
         runner.export_policy_to_jit(path=out, filename="policy.pt")

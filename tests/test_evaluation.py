@@ -34,6 +34,25 @@ def test_rotation_error_is_geodesic_and_sign_free():
     assert float(rotation_error_deg(_q(180), _q(0))) == pytest.approx(180.0, abs=1e-6)
 
 
+def test_rotation_error_is_exact_in_float32_near_0_and_180_degrees():
+    """E_r of float32 quaternions against the same quaternions' angle in float64: 2·acos(|<q, r>|) in float32
+    reads rotations of 0.001-0.02° as 0 (acos is flat at 1); the atan2 form keeps them to 1e-4°."""
+    rng = np.random.default_rng(0)
+    angles = np.r_[np.geomspace(1e-3, 0.1, 40), 180.0 - np.geomspace(1e-3, 0.1, 40)]  # degrees
+    axes = rng.normal(size=(len(angles), 3))
+    axes /= np.linalg.norm(axes, axis=1, keepdims=True)
+    ref = Rotation.random(len(angles), random_state=1)
+    q = (Rotation.from_rotvec(np.radians(angles)[:, None] * axes) * ref).as_quat()
+    q32, r32 = torch.tensor(q, dtype=torch.float32), torch.tensor(ref.as_quat(), dtype=torch.float32)
+    exact = rotation_error_deg(q32.double(), r32.double())  # the float32 inputs' own angle, in float64
+    got = rotation_error_deg(q32, r32)
+    assert got.dtype == torch.float32
+    assert float((got.double() - exact).abs().max()) < 1e-4
+    assert torch.allclose(exact, torch.tensor(angles), atol=1e-4)  # the float32 inputs are the intended rotations
+    naive = torch.rad2deg(2 * torch.acos((q32 * r32).sum(-1).abs().clamp(max=1)))
+    assert float((naive.double() - exact)[:40].abs().max()) > 1e-2  # what the old formula lost
+
+
 def test_keypoint_and_fingertip_errors_of_known_offsets_and_mirrored_hands():
     ref = torch.randn(2, 21, 3, dtype=torch.float64)
     kp = ref + torch.tensor([0.0, 0.01, 0.0], dtype=torch.float64)  # every keypoint 1 cm off

@@ -3,6 +3,7 @@ metrics, and a 2-iteration train -> play round trip of every Dex-HOTrack gym ID.
 from __future__ import annotations
 
 import glob
+import json
 import math
 import os
 
@@ -204,6 +205,37 @@ class TestOnTheRightHandTask:
         _at_reference(env, object_shift=0.05)
         assert not _done(env, "object_0_position").any()
 
+
+    def test_physics_blowup_in_one_env_resets_it_counts_it_and_the_run_goes_on(self, right_env):
+        """NaN injected into env 1's object: that env (only) ends with physics_blowup, its NaN terms count 0, the
+        step's rewards and observations stay finite, the count is logged, and the physics of env 1 recovers."""
+        env = right_env
+        env.reset()
+        obj = env.scene["object_0"]
+        vel = obj.data.root_vel_w.torch.clone()
+        vel[1, 0] = float("nan")
+        obj.write_root_velocity_to_sim_index(root_velocity=vel)
+        env.state_changed()
+        sums_before = env.reward_manager._episode_sum_buf.clone()
+        assert _done(env, "physics_blowup").tolist() == [False, True] + [False] * (env.num_envs - 2)
+        action = torch.zeros(env.num_envs, env.action_manager.total_action_dim)
+        obs, reward, terminated, _, extras = env.step(action)
+        rm = env.reward_manager
+        assert bool(terminated[1]) and torch.isfinite(reward).all()
+        nan_terms = [rm.active_terms.index(n) for n in ("object_0_pos", "object_0_vel")]
+        assert (rm._step_reward[1, nan_terms] == 0).all() and (rm._step_reward[0, nan_terms] > 0).all()
+        assert torch.allclose(reward, rm._step_reward.sum(dim=1) * env.step_dt)
+        assert all(torch.isfinite(v).all() for v in obs.values())
+        # Isaac Lab's count: the share of envs whose last episode this term ended
+        assert float(extras["log"]["Episode_Termination/physics_blowup"]) == pytest.approx(1 / env.num_envs)
+        assert all(math.isfinite(float(v)) for k, v in extras["log"].items() if k.startswith("Episode_Reward/"))
+        assert torch.isfinite(env.reward_manager._episode_sum_buf).all()
+        assert torch.allclose(env.reward_manager._episode_sum_buf[0], sums_before[0]
+                              + env.reward_manager._step_reward[0] * env.step_dt)
+        for _ in range(5):
+            obs, reward, terminated, _, _ = env.step(action)
+            assert torch.isfinite(obj.data.root_pos_w.torch).all() and torch.isfinite(reward).all()
+        assert not bool(_done(env, "physics_blowup").any())
 
     def test_contact_reward_and_contact_loss_termination(self, right_env):
         """At a grasp frame the fingertips press the object: the reward is exp(-1/ΣF) over the tips the
@@ -457,12 +489,18 @@ def test_train_cli_residual_without_imitators_points_to_the_recipe(tmp_path, mon
     # with imitator checkpoints under logs/, the newest are used
     for task in ("Dex-HOTrack-Imitator-v0", "Dex-HOTrack-Imitator-Left-v0"):
         run = tmp_path / "logs" / "rsl_rl" / task / "2026-01-01_00-00-00"
-        run.mkdir(parents=True)
-        (run / "model_3.pt").write_bytes(b"x")
-        (run / "model_12.pt").write_bytes(b"x")
+        (run / "params").mkdir(parents=True)
+        (run / "run.json").write_text(json.dumps({"task": task}))
+        (run / "params" / "agent.yaml").write_text("actor:\n  class_name: rsl_rl.models:MLPModel\n")
+        for it in (3, 12):
+            torch.save({"actor_state_dict": {"w": torch.zeros(2)}}, run / f"model_{it}.pt")
     argv = dex_train_argv(["--task", "Dex-HOTrack-Bimanual-v0", "--device", "cpu"])
     assert any(a.endswith("Dex-HOTrack-Imitator-Left-v0/2026-01-01_00-00-00/model_12.pt") for a in argv)
     assert "agent.device=cpu" in argv and argv[-2:] == ["--experiment_name", "Dex-HOTrack-Bimanual-v0"]
+    # an imitator checkpoint that is not one stops the command before any env is built, naming the file
+    (run / "model_12.pt").write_bytes(b"x")
+    with pytest.raises(SystemExit, match="model_12.pt: field '<file>'"):
+        dex_train_argv(["--task", "Dex-HOTrack-Bimanual-v0", "--device", "cpu"])
 
 
 def test_a_data_set_object_from_urdf_is_spawned_and_tracked(tmp_path):

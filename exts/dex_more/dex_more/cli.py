@@ -116,6 +116,24 @@ def _needs_imitator(task: str, argv: list[str]) -> bool:
     return bool(imitator_tasks(task)) and not any(".imitator_checkpoint=" in a for a in argv)
 
 
+def _check_run_inputs(task: str, resume: str | None, imitators: dict[str, str]) -> None:
+    """Stop before any env is built when a checkpoint to resume from or a frozen imitator cannot serve."""
+    from dex_more.errors import DataFormatError
+    from dex_more.rl.checkpoints import TRAINING_STATE_KEYS, check_checkpoint, read_actor_cfg, read_checkpoint
+
+    try:
+        # a file path resumes; Isaac Lab resolves run folders and selectors ("latest") itself
+        if resume is not None and (resume.endswith(".pt") or os.path.isfile(resume)):
+            check_checkpoint(resume, (task,))
+            read_checkpoint(resume, TRAINING_STATE_KEYS)
+        for side, path in imitators.items():
+            check_checkpoint(path, (imitator_task_for(task, side),))
+            read_checkpoint(path)
+            read_actor_cfg(path)
+    except (DataFormatError, FileNotFoundError) as e:
+        raise SystemExit(f"error: {e}") from None
+
+
 def dex_train_argv(argv: list[str]) -> list[str]:
     """Validate the task; the agent runs on ``--device``; ``--imitator`` becomes env overrides (residual tasks
     without one use the newest imitator checkpoints under logs/, or stop with the command that trains them);
@@ -135,7 +153,9 @@ def dex_train_argv(argv: list[str]) -> list[str]:
             raise SystemExit(f"error: {task} trains a residual over frozen imitators and none is under {LOG_ROOT}/. "
                              f"Train both stages with: scripts/train_hotrack.py --task {task} "
                              "(or pass --imitator PATH)")
-    for side, path in resolve_imitators(task, imitators).items() if imitators else ():
+    resolved = resolve_imitators(task, imitators) if imitators else {}
+    _check_run_inputs(task, _value(argv, "--checkpoint"), resolved)
+    for side, path in resolved.items():
         argv.append(f"env.actions.hand_{side}.imitator_checkpoint={os.path.abspath(path)}")
         argv.append(f"env.actions.hand_{side}.imitator_task={imitator_task_for(task, side)}")
         print(f"[dex] {side} hand imitator: {path}")

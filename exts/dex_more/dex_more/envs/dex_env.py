@@ -5,6 +5,7 @@ import torch
 from isaaclab_newton.physics import NewtonCfg
 
 from isaaclab.envs import ManagerBasedRLEnv
+from isaaclab.managers import RewardManager
 
 from dex_more.assets import get_hand
 from dex_more.mdp.hand_state import HandState
@@ -51,7 +52,29 @@ class DexEnv(ManagerBasedRLEnv):
         if self._objects_on_newton:
             self.object_bank = ObjectBank(self, self.cfg.object_bank)
         super().load_managers()
+        # Isaac Lab builds its RewardManager inline, with no hook to choose the class; the subclass adds no state
+        self.reward_manager.__class__ = FiniteRewardManager
 
     def _reset_idx(self, env_ids: torch.Tensor | slice):
         super()._reset_idx(env_ids)
         self.state_changed()
+
+
+class FiniteRewardManager(RewardManager):
+    """Isaac Lab's reward manager, except that a non-finite term value (an env whose physics blew up) counts 0.
+
+    Such an env is ended by the ``physics_blowup`` termination in the same step and counted in the logged
+    ``Episode_Termination/physics_blowup`` (the share of envs whose last episode it ended); without this, its NaN would reach the batch's returns and the logged
+    episode sums, and one bad env would end the run.
+    """
+
+    def compute(self, dt: float) -> torch.Tensor:
+        sums_before = self._episode_sum_buf.clone()
+        super().compute(dt)
+        bad = ~torch.isfinite(self._step_reward)
+        if bool(bad.any()):
+            rows = bad.any(dim=1)
+            self._step_reward.nan_to_num_(nan=0.0, posinf=0.0, neginf=0.0)
+            self._reward_buf[rows] = self._step_reward[rows].sum(dim=1) * dt
+            self._episode_sum_buf[rows] = sums_before[rows] + self._step_reward[rows] * dt
+        return self._reward_buf

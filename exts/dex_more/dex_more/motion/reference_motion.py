@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..errors import check_unit_quaternions, describe, numeric_array, shape_text
 from .errors import MotionFormatError
 from .geometry import angular_velocity, linear_velocity, mirror_quat, quat_continuous, slerp
 
@@ -32,7 +33,6 @@ FORMAT_VERSION = 1
 SIDES = ("right", "left")
 NUM_KEYPOINTS = 21
 NUM_FINGERTIPS = 5
-UNIT_QUAT_TOL = 1e-3
 
 
 @dataclass
@@ -97,39 +97,27 @@ class ReferenceMotion:
     def validate(self, min_frames: int = 2) -> "ReferenceMotion":
         """Check shapes, finiteness, unit quaternions, fps and length; raise :class:`MotionFormatError`."""
         src = self.source
-
-        def check(arr, fld, shape, *, quat=False):
-            if arr is None:
-                return
-            arr = np.asarray(arr)
-            if arr.ndim != len(shape) or any(e is not None and a != e for a, e in zip(arr.shape, shape)):
-                want = "(" + ", ".join("T" if e is None and i == 0 else str(e) for i, e in enumerate(shape)) + ")"
-                raise MotionFormatError(src, fld, f"shape {tuple(arr.shape)}", f"shape {want} with T={T}")
-            if not np.issubdtype(arr.dtype, np.number) and arr.dtype != bool:
-                raise MotionFormatError(src, fld, f"dtype {arr.dtype}", "a numeric array")
-            if arr.dtype != bool and not np.all(np.isfinite(arr)):
-                bad = np.argwhere(~np.isfinite(arr))[0]
-                raise MotionFormatError(src, fld, f"a non-finite value at index {tuple(int(i) for i in bad)}",
-                                        "finite numbers only")
-            if quat:
-                n = np.linalg.norm(arr, axis=-1)
-                worst = int(np.argmax(np.abs(n - 1)))
-                if abs(n.flat[worst] - 1) > UNIT_QUAT_TOL:
-                    raise MotionFormatError(src, fld, f"quaternion norm {n.flat[worst]:.4f} at frame {worst}",
-                                            f"unit quaternions (|norm - 1| <= {UNIT_QUAT_TOL}; "
-                                            "pass renormalize_quaternions=True to repair)")
-
-        if not np.isfinite(self.fps) or self.fps <= 0:
-            raise MotionFormatError(src, "fps", repr(self.fps), "a positive frame rate in Hz")
+        if isinstance(self.fps, bool) or not isinstance(self.fps, (int, float, np.number)) or not np.isfinite(self.fps) \
+                or self.fps <= 0:
+            raise MotionFormatError(src, "fps", describe(self.fps), "a positive frame rate in Hz")
         if not self.hands and not self.objects:
             raise MotionFormatError(src, "hands", "no hands and no objects", "at least one hand or object")
         for s in self.hands:
             if s not in SIDES:
                 raise MotionFormatError(src, "hands", f"side '{s}'", f"one of {SIDES}")
-        T = self.num_frames
+        first = next(iter(self.hands.values())).wrist_pos if self.hands else self.objects[0].pose
+        T = len(first) if hasattr(first, "__len__") else 0
         if T < min_frames:
             raise MotionFormatError(src, "frames", f"{T} frames ({T / self.fps:.3f} s)",
                                     f"at least {min_frames} frames for this use")
+
+        def check(arr, fld, shape, *, quat=False):
+            if arr is not None:
+                arr = numeric_array(MotionFormatError, src, fld, arr, shape)
+                if quat:
+                    check_unit_quaternions(MotionFormatError, src, fld, arr,
+                                           "; pass renormalize_quaternions=True to repair")
+
         for s, h in self.hands.items():
             p = f"hands/{s}"
             check(h.wrist_pos, f"{p}/wrist_pos", (T, 3))
@@ -232,12 +220,20 @@ class ReferenceMotion:
                                name=self.name, source=self.source)
 
     # ------------------------------------------------------------------ files
-    def save(self, path: str) -> str:
-        """Write the clip to ``path`` (.npz, format :data:`FORMAT_VERSION`); never overwrites by accident.
+    def save(self, path: str, overwrite: bool = False) -> str:
+        """Write the clip to ``path`` (.npz, format :data:`FORMAT_VERSION`); an existing file is replaced only
+        with ``overwrite``.
 
-        The file is written to a temporary name and renamed, so an interrupted save leaves any
-        previous file intact.
+        The file is written to a temporary name beside ``path`` and renamed, so an interrupted or failed save
+        leaves any previous file intact and no temporary file behind.
         """
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"cannot save {path}: its folder {folder} does not exist")
+        if os.path.isdir(path):
+            raise IsADirectoryError(f"cannot save {path}: it is a folder, not a file")
+        if os.path.exists(path) and not overwrite:
+            raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
         self.validate(min_frames=1)
         arrays: dict[str, np.ndarray] = {}
         meta = {"format_version": FORMAT_VERSION, "name": self.name, "fps": float(self.fps), "skill": self.skill,
@@ -252,54 +248,148 @@ class ReferenceMotion:
                 arrays[f"{p}/contacts"] = h.contacts.astype(bool)
             for robot, q in h.joint_pos.items():
                 arrays[f"{p}/joint_pos/{robot}"] = q.astype(np.float64)
-            meta["hands"][s] = {"joint_names": h.joint_names}
+            meta["hands"][s] = {"joint_names": {r: [str(n) for n in v] for r, v in h.joint_names.items()}}
         for i, o in enumerate(self.objects):
             arrays[f"objects/{i}/pose"] = o.pose.astype(np.float64)
-            meta["objects"].append({"shape": o.shape, "dims": list(o.dims), "name": o.name, "mass": o.mass})
+            meta["objects"].append({"shape": o.shape, "dims": [float(d) for d in o.dims], "name": o.name,
+                                    "mass": None if o.mass is None else float(o.mass)})
         arrays["meta"] = np.array(json.dumps(meta))
-        tmp = path + ".tmp.npz"
-        np.savez_compressed(tmp, **arrays)
-        os.replace(tmp, path)
+        tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp.npz")
+        try:
+            np.savez_compressed(tmp, **arrays)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
         return path
 
     @classmethod
     def load(cls, path: str, renormalize_quaternions: bool = False, min_frames: int = 2) -> "ReferenceMotion":
-        """Read a clip written by :meth:`save`; validates it (see :meth:`validate`)."""
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"motion file {path} does not exist")
-        try:
-            data = np.load(path, allow_pickle=False)
-            keys = set(data.files)
-        except Exception as e:  # noqa: BLE001 - any unreadable file is reported the same way
-            raise MotionFormatError(path, "<file>", f"an unreadable file ({e.__class__.__name__}: {e})",
-                                    "a .npz written by ReferenceMotion.save") from e
-        if "meta" not in keys:
+        """Read a clip written by :meth:`save`; validates it (see :meth:`validate`).
+
+        Every stored array and ``meta`` field is checked before anything is computed from it: a malformed file
+        raises :class:`MotionFormatError` naming the file and the stored key (``meta.fps``, ``hands/right/wrist_pos``).
+        """
+        arrays = _read_npz(path)
+        if "meta" not in arrays:
             raise MotionFormatError(path, "meta", "no 'meta' entry", "a .npz written by ReferenceMotion.save")
-        meta = json.loads(str(data["meta"]))
-        version = meta.get("format_version")
-        if version != FORMAT_VERSION:
-            raise MotionFormatError(path, "meta.format_version", repr(version), f"{FORMAT_VERSION}")
+        meta = _read_meta(path, arrays["meta"])
 
-        def need(key):
-            if key not in keys:
-                raise MotionFormatError(path, key, "nothing (missing)", "an array")
-            return data[key]
+        def need(key, shape):
+            if key not in arrays:
+                raise MotionFormatError(path, key, "nothing (missing)", f"an array of shape {shape_text(shape)}")
+            return numeric_array(MotionFormatError, path, key, arrays[key], shape)
 
+        used = {"meta"}
         hands = {}
-        for s, hm in meta.get("hands", {}).items():
+        for s, hm in meta["hands"].items():
             p = f"hands/{s}"
-            names = {r: list(n) for r, n in hm.get("joint_names", {}).items()}
+            wrist_pos = need(f"{p}/wrist_pos", (None, 3))
+            T = len(wrist_pos)
+            optional = {k: need(f"{p}/{k}", shape) if f"{p}/{k}" in arrays else None
+                        for k, shape in (("keypoints", (T, NUM_KEYPOINTS, 3)), ("contacts", (T, NUM_FINGERTIPS)))}
+            names = hm["joint_names"]
             hands[s] = HandTrack(
-                wrist_pos=need(f"{p}/wrist_pos"), wrist_quat=need(f"{p}/wrist_quat"),
-                keypoints=data[f"{p}/keypoints"] if f"{p}/keypoints" in keys else None,
-                contacts=data[f"{p}/contacts"] if f"{p}/contacts" in keys else None,
-                joint_pos={r: need(f"{p}/joint_pos/{r}") for r in names}, joint_names=names,
+                wrist_pos=wrist_pos, wrist_quat=need(f"{p}/wrist_quat", (T, 4)), keypoints=optional["keypoints"],
+                contacts=None if optional["contacts"] is None else optional["contacts"] > 0.5,
+                joint_pos={r: need(f"{p}/joint_pos/{r}", (T, len(n))) for r, n in names.items()}, joint_names=names,
             )
-        objects = [ObjectTrack(pose=need(f"objects/{i}/pose"), shape=om["shape"], dims=tuple(om.get("dims", ())),
-                               name=om.get("name", ""), mass=om.get("mass"))
-                   for i, om in enumerate(meta.get("objects", []))]
-        motion = cls(fps=meta.get("fps", 0.0), hands=hands, objects=objects, skill=meta.get("skill", ""),
-                     name=meta.get("name", os.path.basename(path)), source=path)
+            used |= {f"{p}/wrist_pos", f"{p}/wrist_quat", f"{p}/keypoints", f"{p}/contacts"}
+            used |= {f"{p}/joint_pos/{r}" for r in names}
+        objects = []
+        for i, om in enumerate(meta["objects"]):
+            objects.append(ObjectTrack(pose=need(f"objects/{i}/pose", (None, 7)), shape=om["shape"],
+                                       dims=tuple(om["dims"]), name=om["name"], mass=om["mass"]))
+            used.add(f"objects/{i}/pose")
+        stray = sorted(set(arrays) - used)
+        if stray:
+            raise MotionFormatError(path, stray[0], "an array that meta does not describe",
+                                    "only the arrays of the hands and objects listed in meta")
+        motion = cls(fps=meta["fps"], hands=hands, objects=objects, skill=meta["skill"],
+                     name=meta["name"] or os.path.splitext(os.path.basename(path))[0], source=path)
         if renormalize_quaternions:
             motion.renormalize_quaternions()
         return motion.validate(min_frames=min_frames)
+
+
+def _read_npz(path: str) -> dict[str, np.ndarray]:
+    """Every member of a clip file, read now, so that a corrupt member is reported by its key."""
+    if os.path.isdir(path):
+        raise MotionFormatError(path, "<file>", "a folder", "a .npz file written by ReferenceMotion.save")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"motion file {path} does not exist")
+    try:
+        archive = np.load(path, allow_pickle=False)
+        keys = list(archive.files)
+    except Exception as e:  # noqa: BLE001 - any unreadable file is reported the same way
+        raise MotionFormatError(path, "<file>", f"an unreadable file ({e.__class__.__name__}: {str(e)[:80]})",
+                                "a .npz written by ReferenceMotion.save") from None
+    if not hasattr(archive, "files"):
+        raise MotionFormatError(path, "<file>", f"a single {type(archive).__name__}",
+                                "a .npz archive written by ReferenceMotion.save")
+    arrays = {}
+    with archive:
+        for key in keys:
+            try:
+                arrays[key] = archive[key]
+            except Exception as e:  # noqa: BLE001 - zlib, zipfile, pickle refusal: all a corrupt member
+                raise MotionFormatError(path, key, f"corrupt or unreadable data ({e.__class__.__name__}: "
+                                        f"{str(e)[:80]})", "an array readable without pickle") from None
+    return arrays
+
+
+def _read_meta(path: str, raw: np.ndarray) -> dict:
+    """``meta`` parsed and type-checked; every field the loader uses is present afterwards."""
+    def bad(field, value, expected):
+        return MotionFormatError(path, f"meta.{field}", describe(value), expected)
+
+    if raw.shape != () or raw.dtype.kind != "U":
+        raise MotionFormatError(path, "meta", describe(raw), "a JSON string (0-d unicode array)")
+    try:
+        meta = json.loads(str(raw))
+    except json.JSONDecodeError as e:
+        raise MotionFormatError(path, "meta", f"invalid JSON ({e})", "a JSON object") from None
+    if not isinstance(meta, dict):
+        raise MotionFormatError(path, "meta", f"JSON {type(meta).__name__}", "a JSON object")
+    if meta.get("format_version") != FORMAT_VERSION or isinstance(meta.get("format_version"), bool):
+        raise bad("format_version", meta.get("format_version"), f"{FORMAT_VERSION}")
+    fps = meta.get("fps")
+    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not np.isfinite(fps) or fps <= 0:
+        raise bad("fps", fps, "a positive frame rate in Hz")
+    for key in ("name", "skill"):
+        meta.setdefault(key, "")
+        if not isinstance(meta[key], str):
+            raise bad(key, meta[key], "a string")
+    hands = meta.setdefault("hands", {})
+    if not isinstance(hands, dict):
+        raise bad("hands", hands, "an object {side: {joint_names: {robot: [names]}}}")
+    for side, hm in hands.items():
+        if side not in SIDES:
+            raise MotionFormatError(path, "meta.hands", f"side {side!r}", f"sides from {SIDES}")
+        if not isinstance(hm, dict):
+            raise bad(f"hands.{side}", hm, "an object {joint_names: {robot: [names]}}")
+        names = hm.setdefault("joint_names", {})
+        if not isinstance(names, dict):
+            raise bad(f"hands.{side}.joint_names", names, "an object {robot: [joint names]}")
+        for robot, n in names.items():
+            if not isinstance(n, list) or not all(isinstance(x, str) for x in n):
+                raise bad(f"hands.{side}.joint_names.{robot}", n, "a list of joint names")
+    objects = meta.setdefault("objects", [])
+    if not isinstance(objects, list):
+        raise bad("objects", objects, "a list of objects {shape, dims, name, mass}")
+    for i, om in enumerate(objects):
+        if not isinstance(om, dict):
+            raise bad(f"objects[{i}]", om, "an object {shape, dims, name, mass}")
+        if not isinstance(om.get("shape"), str):
+            raise bad(f"objects[{i}].shape", om.get("shape"), "a primitive kind or a mesh path")
+        dims = om.setdefault("dims", [])
+        if not isinstance(dims, list) or not all(isinstance(d, (int, float)) and not isinstance(d, bool)
+                                                 and np.isfinite(d) and d > 0 for d in dims):
+            raise bad(f"objects[{i}].dims", dims, "a list of positive dimensions [m]")
+        if not isinstance(om.setdefault("name", ""), str):
+            raise bad(f"objects[{i}].name", om["name"], "a string")
+        mass = om.setdefault("mass", None)
+        if mass is not None and (isinstance(mass, bool) or not isinstance(mass, (int, float))
+                                 or not np.isfinite(mass) or mass <= 0):
+            raise bad(f"objects[{i}].mass", mass, "null or a positive mass [kg]")
+    return meta

@@ -1,39 +1,153 @@
-"""Frozen policies from RSL-RL checkpoints written by ``scripts/train.py``.
+"""Frozen policies from RSL-RL checkpoints written by ``scripts/train.py``, and the checks of a run folder.
 
 A run folder holds ``model_<iter>.pt`` (``actor_state_dict`` ...), ``params/agent.yaml`` (the actor's
-configuration) and ``run.json`` (the task it was trained on). :func:`load_frozen_actor` rebuilds the
-actor from those, checks the task, loads the weights and returns it in inference mode.
+configuration), ``params/env.yaml`` and ``run.json`` (the task it was trained on). Every reader here checks
+what it reads before using it and raises :class:`CheckpointError` naming the file and the field as stored
+(``run.json`` ``task``, ``params/agent.yaml`` ``actor.class_name``, ``actor_state_dict``), or
+FileNotFoundError for a checkpoint that is not there.
 """
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 
 import torch
 import yaml
 from tensordict import TensorDict
 
+from ..errors import DataFormatError, describe
 
-class CheckpointError(ValueError):
-    """A checkpoint that cannot serve: missing, unreadable, of another task, or of another shape."""
+TRAINING_STATE_KEYS = ("actor_state_dict", "critic_state_dict", "optimizer_state_dict", "iter")
+"""What RSL-RL's ``OnPolicyRunner.load`` reads from a checkpoint to resume, play or evaluate it."""
+
+
+class CheckpointError(DataFormatError):
+    """A checkpoint or run folder that cannot serve: unreadable, malformed, of another task, or of another shape."""
+
+
+def _run_file(checkpoint: str, *parts: str) -> str:
+    return os.path.join(os.path.dirname(os.path.abspath(checkpoint)), *parts)
 
 
 def run_task(checkpoint: str) -> str | None:
     """Task ID recorded beside a checkpoint (``run.json``), or None when there is no record."""
-    path = os.path.join(os.path.dirname(os.path.abspath(checkpoint)), "run.json")
-    if not os.path.isfile(path):
+    path = _run_file(checkpoint, "run.json")
+    if not os.path.exists(path):
         return None
-    with open(path) as f:
-        return json.load(f).get("task")
+    try:
+        with open(path, encoding="utf-8") as f:
+            record = json.load(f)
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise CheckpointError(path, "<file>", f"unreadable or invalid JSON ({str(e)[:80]})",
+                              "the JSON object train.py writes ({\"task\": ...})") from None
+    if not isinstance(record, dict):
+        raise CheckpointError(path, "<file>", f"JSON {type(record).__name__}", "a JSON object {\"task\": ...}")
+    task = record.get("task")
+    if task is not None and not isinstance(task, str):
+        raise CheckpointError(path, "task", describe(task), "a task ID string")
+    return task
 
 
 def check_checkpoint(checkpoint: str, expected_tasks: tuple[str, ...] | None = None) -> None:
-    """Raise :class:`CheckpointError` if ``checkpoint`` is missing or its run.json names another task."""
+    """Raise unless ``checkpoint`` is a file whose run.json (if any) names one of ``expected_tasks``."""
+    if os.path.isdir(checkpoint):
+        raise CheckpointError(checkpoint, "<file>", "a folder", "a checkpoint file model_<iter>.pt")
     if not os.path.isfile(checkpoint):
-        raise CheckpointError(f"checkpoint {checkpoint} does not exist")
+        raise FileNotFoundError(f"checkpoint {checkpoint} does not exist")
     task = run_task(checkpoint)
     if expected_tasks and task is not None and task not in expected_tasks:
-        raise CheckpointError(f"checkpoint {checkpoint} was trained on '{task}', not on {' or '.join(expected_tasks)}")
+        raise CheckpointError(_run_file(checkpoint, "run.json"), "task",
+                              f"'{task}' (the checkpoint {checkpoint} was trained on '{task}')",
+                              " or ".join(expected_tasks))
+
+
+def read_checkpoint(checkpoint: str, required: tuple[str, ...] = ("actor_state_dict",),
+                    map_location: str | torch.device = "cpu") -> dict:
+    """The checkpoint's dict, with ``required`` keys checked: state dicts are mappings of tensors, ``iter`` an int."""
+    check_checkpoint(checkpoint)
+    try:
+        state = torch.load(checkpoint, map_location=map_location, weights_only=False)
+    except Exception as e:  # noqa: BLE001 - torn zip, pickle garbage, zlib: all "unreadable"
+        raise CheckpointError(checkpoint, "<file>", f"an unreadable file ({e.__class__.__name__}: {str(e)[:80]})",
+                              "a torch.save'd RSL-RL checkpoint") from None
+    if not isinstance(state, dict):
+        raise CheckpointError(checkpoint, "<file>", describe(state), "a dict (an RSL-RL checkpoint)")
+    for key in required:
+        if key not in state:
+            raise CheckpointError(checkpoint, key, "nothing (missing)", f"the keys {list(required)} of an RSL-RL "
+                                  "PPO checkpoint")
+        value = state[key]
+        if key == "iter":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise CheckpointError(checkpoint, key, describe(value), "the iteration count (an int >= 0)")
+        elif key == "optimizer_state_dict":
+            if not isinstance(value, Mapping) or not {"state", "param_groups"} <= set(value):
+                raise CheckpointError(checkpoint, key, describe(value), "an optimizer state {state, param_groups}")
+        else:
+            if not isinstance(value, Mapping):
+                raise CheckpointError(checkpoint, key, describe(value), "a state dict {parameter name: tensor}")
+            for name, tensor in value.items():
+                if not isinstance(tensor, torch.Tensor):
+                    raise CheckpointError(checkpoint, f"{key}.{name}", describe(tensor), "a tensor")
+                if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+                    raise CheckpointError(checkpoint, f"{key}.{name}", "NaN or infinite weights", "finite weights")
+    return state
+
+
+def _read_yaml(path: str, what: str) -> dict:
+    if not os.path.isfile(path):
+        raise CheckpointError(os.path.dirname(os.path.dirname(path)), os.path.relpath(path, os.path.dirname(
+            os.path.dirname(path))), "nothing (missing file)", what)
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.unsafe_load(f)  # Isaac Lab dumps tuples with python tags; the file is our own run folder
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as e:
+        raise CheckpointError(path, "<file>", f"unreadable or invalid YAML ({str(e)[:80]})", what) from None
+    if not isinstance(data, dict):
+        raise CheckpointError(path, "<file>", "an empty file" if data is None else describe(data), what)
+    return data
+
+
+def read_actor_cfg(checkpoint: str) -> tuple[type, dict]:
+    """(model class, its keyword arguments) from ``params/agent.yaml`` ``actor`` beside ``checkpoint``."""
+    from rsl_rl.utils import resolve_callable
+
+    path = _run_file(checkpoint, "params", "agent.yaml")
+    agent = _read_yaml(path, "the agent configuration train.py writes (with an 'actor' section)")
+    actor = agent.get("actor")
+    if not isinstance(actor, dict):
+        raise CheckpointError(path, "actor", describe(actor) if "actor" in agent else "nothing (missing)",
+                              "the actor's configuration {class_name, hidden_dims, ...}")
+    actor = dict(actor)
+    name = actor.pop("class_name", None)
+    if not isinstance(name, str):
+        raise CheckpointError(path, "actor.class_name", describe(name), "a model class such as 'rsl_rl.models:MLPModel'")
+    try:
+        cls = resolve_callable(name)
+    except Exception as e:  # noqa: BLE001 - rsl_rl raises ImportError, AttributeError or ValueError
+        raise CheckpointError(path, "actor.class_name", f"{name!r}, which cannot be imported ({e.__class__.__name__})",
+                              "an importable model class such as 'rsl_rl.models:MLPModel'") from None
+    return cls, actor
+
+
+def run_dir_imitators(checkpoint: str) -> dict[str, str]:
+    """Imitator checkpoints a residual run was trained with (``params/env.yaml`` ``actions.hand_<side>``), by side."""
+    path = _run_file(checkpoint, "params", "env.yaml")
+    if not os.path.exists(path):
+        return {}
+    env = _read_yaml(path, "the environment configuration train.py writes")
+    actions = env.get("actions") or {}
+    if not isinstance(actions, dict):
+        raise CheckpointError(path, "actions", describe(actions), "the action terms {name: {...}}")
+    out = {}
+    for name, term in actions.items():
+        if isinstance(term, dict) and term.get("imitator_checkpoint"):
+            if not isinstance(term["imitator_checkpoint"], str):
+                raise CheckpointError(path, f"actions.{name}.imitator_checkpoint", describe(term["imitator_checkpoint"]),
+                                      "a checkpoint path")
+            out[name.removeprefix("hand_")] = term["imitator_checkpoint"]
+    return out
 
 
 def load_frozen_actor(checkpoint: str, obs: torch.Tensor, output_dim: int, device: str | torch.device,
@@ -43,28 +157,21 @@ def load_frozen_actor(checkpoint: str, obs: torch.Tensor, output_dim: int, devic
     Call it as ``actor(TensorDict({group: obs}))``; it returns the deterministic action (the mean).
     """
     check_checkpoint(checkpoint, expected_tasks)
-    cfg_path = os.path.join(os.path.dirname(os.path.abspath(checkpoint)), "params", "agent.yaml")
-    if not os.path.isfile(cfg_path):
-        raise CheckpointError(f"checkpoint {checkpoint} has no params/agent.yaml beside it (the actor's configuration)")
-    with open(cfg_path) as f:
-        agent = yaml.unsafe_load(f)  # Isaac Lab dumps tuples with python tags; the file is our own run folder
-    try:
-        state = torch.load(checkpoint, map_location=device, weights_only=False)
-    except Exception as e:  # noqa: BLE001
-        raise CheckpointError(f"checkpoint {checkpoint} is unreadable ({e.__class__.__name__}: {e})") from e
-    if not isinstance(state, dict) or "actor_state_dict" not in state:
-        raise CheckpointError(f"checkpoint {checkpoint} holds no 'actor_state_dict' (not an RSL-RL PPO checkpoint)")
-    from rsl_rl.utils import resolve_callable
-
-    actor_cfg = dict(agent["actor"])
-    cls = resolve_callable(actor_cfg.pop("class_name"))
+    cls, actor_cfg = read_actor_cfg(checkpoint)
+    state = read_checkpoint(checkpoint, map_location=device)
     td = TensorDict({group: obs.to(device)}, batch_size=[obs.shape[0]])
-    actor = cls(td, {"actor": [group]}, "actor", output_dim, **actor_cfg).to(device)
+    try:
+        actor = cls(td, {"actor": [group]}, "actor", output_dim, **actor_cfg).to(device)
+    except (TypeError, ValueError) as e:
+        raise CheckpointError(_run_file(checkpoint, "params", "agent.yaml"), "actor",
+                              f"arguments {sorted(actor_cfg)} that {cls.__name__} rejects ({str(e)[:80]})",
+                              f"the arguments of {cls.__name__}") from None
     try:
         actor.load_state_dict(state["actor_state_dict"])
     except RuntimeError as e:
-        raise CheckpointError(f"checkpoint {checkpoint} does not fit this task's observation/action sizes "
-                              f"(obs {obs.shape[-1]}, actions {output_dim}): {e}") from e
+        raise CheckpointError(checkpoint, "actor_state_dict", f"weights that do not fit ({str(e)[:120]})",
+                              f"an actor for this task's observation/action sizes (obs {obs.shape[-1]}, "
+                              f"actions {output_dim})") from None
     actor.eval()
     for p in actor.parameters():
         p.requires_grad_(False)

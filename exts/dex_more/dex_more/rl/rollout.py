@@ -3,22 +3,6 @@ from __future__ import annotations
 
 import os
 
-import yaml
-
-
-def run_dir_imitators(checkpoint: str) -> dict[str, str]:
-    """Imitator checkpoints a residual run was trained with (from its params/env.yaml), by side."""
-    path = os.path.join(os.path.dirname(os.path.abspath(checkpoint)), "params", "env.yaml")
-    if not os.path.isfile(path):
-        return {}
-    with open(path) as f:
-        env = yaml.unsafe_load(f)
-    out = {}
-    for name, term in (env.get("actions") or {}).items():
-        if isinstance(term, dict) and term.get("imitator_checkpoint"):
-            out[name.removeprefix("hand_")] = term["imitator_checkpoint"]
-    return out
-
 
 def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str = "cpu",
                      overrides: list[str] | None = None, eval_mode: bool = True, seed: int = 0):
@@ -30,18 +14,28 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
     import dex_more.tasks  # noqa: F401
     from dex_more.cli import check_task
     from dex_more.mdp.commands import MOTION_COMMAND
-    from dex_more.rl.checkpoints import CheckpointError, check_checkpoint
+    from dex_more.rl.checkpoints import (CheckpointError, check_checkpoint, read_actor_cfg, read_checkpoint,
+                                         run_dir_imitators)
     from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
     from isaaclab_rl.rsl_rl.utils import create_rsl_rl_runner
     from isaaclab_tasks.utils import resolve_task_config
 
     check_task(task)
     check_checkpoint(checkpoint, (task,))
+    # everything the run folder holds is checked before an env is built: the errors name its files and fields
+    read_checkpoint(checkpoint)
+    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(checkpoint)), "params", "agent.yaml")):
+        read_actor_cfg(checkpoint)
     overrides = list(overrides or [])
     for side, path in run_dir_imitators(checkpoint).items():
         key = f"env.actions.hand_{side}.imitator_checkpoint="
         if not any(o.startswith(key) for o in overrides):
             overrides.append(key + path)
+    for o in overrides:
+        if o.startswith("env.actions.hand_") and ".imitator_checkpoint=" in o:
+            imitator = o.split("=", 1)[1]
+            read_checkpoint(imitator)
+            read_actor_cfg(imitator)
     env_cfg, agent_cfg = resolve_task_config(task, "rsl_rl_cfg_entry_point", overrides=overrides)
     env_cfg.scene.num_envs = num_envs
     env_cfg.sim.device = device
@@ -53,8 +47,10 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
     env = RslRlVecEnvWrapper(gym.make(task, cfg=env_cfg), clip_actions=agent_cfg.clip_actions)
     runner = create_rsl_rl_runner(env, agent_cfg)
     try:
-        runner.load(checkpoint, map_location=device)
+        # the actor is all a player needs; a checkpoint without critic or optimizer state still plays
+        runner.load(checkpoint, load_cfg={"actor": True}, map_location=device)
     except (RuntimeError, KeyError) as e:
         env.close()
-        raise CheckpointError(f"checkpoint {checkpoint} does not fit {task}: {e}") from e
+        raise CheckpointError(checkpoint, "actor_state_dict", f"weights that do not fit ({str(e)[:120]})",
+                              f"an actor for {task}'s observation and action sizes") from None
     return env, runner, runner.get_inference_policy(device=device)
