@@ -38,7 +38,7 @@ def main() -> int:
     from dex_more.evaluation import evaluate_clip, format_table, summarize, write_report
     from dex_more.motion.library import read_manifest, select_clips
     from dex_more.errors import DataFormatError
-    from dex_more.rl.checkpoints import check_checkpoint, read_checkpoint
+    from dex_more.rl.checkpoints import read_checkpoint
     from dex_more.tasks.hotrack.hotrack_env_cfg import HOTrackResidualEnvCfg
     from isaaclab_tasks.utils import load_cfg_from_registry
 
@@ -47,8 +47,7 @@ def main() -> int:
     if a.rollouts < 1:
         raise SystemExit(f"error: --rollouts {a.rollouts}: expected at least 1")
     try:
-        check_checkpoint(a.checkpoint, (a.task,))
-        read_checkpoint(a.checkpoint)
+        read_checkpoint(a.checkpoint, expected_tasks=(a.task,))
         entries = read_manifest(a.clips) if a.clips else read_manifest()
     except (DataFormatError, FileNotFoundError) as e:
         raise SystemExit(f"error: {e}") from None

@@ -234,6 +234,7 @@ HOT_CASES = {
     "contact1 frame count": ("contact1", lambda d: d.update(contact1=torch.zeros(T - 1))),
     "contact1 outside [0, 1]": ("contact1", lambda d: d.update(contact1=torch.full((T,), 3.0))),
     "contact1 None": ("contact1", lambda d: d.update(contact1=None)),
+    "contact1 ragged": ("contact1", lambda d: d.update(contact1=[[0.0]] * (T - 1) + [[0.0, 1.0]])),
     "obj_name not a string": ("obj_name", lambda d: d.update(obj_name=7)),
     "not a dict": ("<file>", lambda d: d.clear()),  # replaced by a list below
 }

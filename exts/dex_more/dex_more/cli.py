@@ -119,17 +119,14 @@ def _needs_imitator(task: str, argv: list[str]) -> bool:
 def _check_run_inputs(task: str, resume: str | None, imitators: dict[str, str]) -> None:
     """Stop before any env is built when a checkpoint to resume from or a frozen imitator cannot serve."""
     from dex_more.errors import DataFormatError
-    from dex_more.rl.checkpoints import TRAINING_STATE_KEYS, check_checkpoint, read_actor_cfg, read_checkpoint
+    from dex_more.rl.checkpoints import TRAINING_STATE_KEYS, check_frozen_actor, read_checkpoint
 
     try:
         # a file path resumes; Isaac Lab resolves run folders and selectors ("latest") itself
         if resume is not None and (resume.endswith(".pt") or os.path.isfile(resume)):
-            check_checkpoint(resume, (task,))
-            read_checkpoint(resume, TRAINING_STATE_KEYS)
+            read_checkpoint(resume, TRAINING_STATE_KEYS, expected_tasks=(task,))
         for side, path in imitators.items():
-            check_checkpoint(path, (imitator_task_for(task, side),))
-            read_checkpoint(path)
-            read_actor_cfg(path)
+            check_frozen_actor(path, (imitator_task_for(task, side),))
     except (DataFormatError, FileNotFoundError) as e:
         raise SystemExit(f"error: {e}") from None
 

@@ -41,15 +41,21 @@ def describe(value) -> str:
     return f"{type(value).__name__} {value!r}"[:80]
 
 
+def is_positive_number(value) -> bool:
+    """A finite number > 0 (bool is not a number here: ``True`` in a file is a mistake, not 1)."""
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.number)) and bool(np.isfinite(value)) \
+        and value > 0
+
+
 def numeric_array(error: type[DataFormatError], source: str, field: str, value, shape: tuple, *,
-                  finite: bool = True, min_frames: int = 0) -> np.ndarray:
+                  finite: bool = True, min_frames: int = 0, expected: str | None = None) -> np.ndarray:
     """``value`` as float64 of ``shape`` (None: any size), or ``error`` naming ``source`` and ``field``.
 
     Refused: None, strings (also arrays of digit strings, which numpy would silently parse), object and complex
     arrays, ragged lists, a wrong shape, fewer than ``min_frames`` rows, and (``finite``) NaN or infinity.
-    torch tensors are read as numpy arrays.
+    torch tensors are read as numpy arrays. ``expected`` replaces "numbers of shape ..." in the message.
     """
-    want = f"numbers of shape {shape_text(shape)}"
+    want = expected or f"numbers of shape {shape_text(shape)}"
     if hasattr(value, "detach"):  # a torch tensor
         value = value.detach().cpu().numpy()
     if value is None or isinstance(value, (str, bytes, dict)):

@@ -13,7 +13,8 @@ import pickle
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from ..errors import check_rotation_matrices, check_unit_quaternions, describe, numeric_array, shape_text
+from ..errors import (check_rotation_matrices, check_unit_quaternions, describe, is_positive_number, numeric_array,
+                      shape_text)
 from ..mano import MANO_KEYPOINT_NAMES
 from .errors import MotionFormatError
 from .reference_motion import SIDES, HandTrack, ObjectTrack, ReferenceMotion
@@ -85,7 +86,7 @@ def _apply_transform(T, pos, quat):
 
 
 def _check_fps(src, fps):
-    if isinstance(fps, bool) or not isinstance(fps, (int, float, np.number)) or not np.isfinite(fps) or fps <= 0:
+    if not is_positive_number(fps):
         raise MotionFormatError(src, "fps", describe(fps), "a positive frame rate in Hz")
     return float(fps)
 
@@ -281,8 +282,11 @@ def load_hot(path: str, robot: str = "hot_hand", side: str = "right", fps: float
     contact = np.zeros(T)
     if "contact1" in data:
         raw = data["contact1"]
-        ndim = np.ndim(raw.detach().cpu().numpy() if hasattr(raw, "detach") else raw) if not isinstance(raw, str) else 0
-        contact = numeric_array(MotionFormatError, path, "contact1", raw, (T,) if ndim == 1 else (T, 1)).reshape(T)
+        try:
+            one_d = np.ndim(raw) == 1
+        except ValueError:  # a ragged list: numeric_array names it
+            one_d = True
+        contact = numeric_array(MotionFormatError, path, "contact1", raw, (T,) if one_d else (T, 1)).reshape(T)
         if np.any((contact < 0) | (contact > 1)):
             raise MotionFormatError(path, "contact1", f"values from {contact.min():g} to {contact.max():g}",
                                     "contact labels in [0, 1]")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..errors import check_unit_quaternions, describe, numeric_array, shape_text
+from ..errors import check_unit_quaternions, describe, is_positive_number, numeric_array, shape_text
 from .errors import MotionFormatError
 from .geometry import angular_velocity, linear_velocity, mirror_quat, quat_continuous, slerp
 
@@ -97,8 +97,7 @@ class ReferenceMotion:
     def validate(self, min_frames: int = 2) -> "ReferenceMotion":
         """Check shapes, finiteness, unit quaternions, fps and length; raise :class:`MotionFormatError`."""
         src = self.source
-        if isinstance(self.fps, bool) or not isinstance(self.fps, (int, float, np.number)) or not np.isfinite(self.fps) \
-                or self.fps <= 0:
+        if not is_positive_number(self.fps):
             raise MotionFormatError(src, "fps", describe(self.fps), "a positive frame rate in Hz")
         if not self.hands and not self.objects:
             raise MotionFormatError(src, "hands", "no hands and no objects", "at least one hand or object")
@@ -353,9 +352,8 @@ def _read_meta(path: str, raw: np.ndarray) -> dict:
         raise MotionFormatError(path, "meta", f"JSON {type(meta).__name__}", "a JSON object")
     if meta.get("format_version") != FORMAT_VERSION or isinstance(meta.get("format_version"), bool):
         raise bad("format_version", meta.get("format_version"), f"{FORMAT_VERSION}")
-    fps = meta.get("fps")
-    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not np.isfinite(fps) or fps <= 0:
-        raise bad("fps", fps, "a positive frame rate in Hz")
+    if not is_positive_number(meta.get("fps")):
+        raise bad("fps", meta.get("fps"), "a positive frame rate in Hz")
     for key in ("name", "skill"):
         meta.setdefault(key, "")
         if not isinstance(meta[key], str):
@@ -383,13 +381,11 @@ def _read_meta(path: str, raw: np.ndarray) -> dict:
         if not isinstance(om.get("shape"), str):
             raise bad(f"objects[{i}].shape", om.get("shape"), "a primitive kind or a mesh path")
         dims = om.setdefault("dims", [])
-        if not isinstance(dims, list) or not all(isinstance(d, (int, float)) and not isinstance(d, bool)
-                                                 and np.isfinite(d) and d > 0 for d in dims):
+        if not isinstance(dims, list) or not all(is_positive_number(d) for d in dims):
             raise bad(f"objects[{i}].dims", dims, "a list of positive dimensions [m]")
         if not isinstance(om.setdefault("name", ""), str):
             raise bad(f"objects[{i}].name", om["name"], "a string")
         mass = om.setdefault("mass", None)
-        if mass is not None and (isinstance(mass, bool) or not isinstance(mass, (int, float))
-                                 or not np.isfinite(mass) or mass <= 0):
+        if mass is not None and not is_positive_number(mass):
             raise bad(f"objects[{i}].mass", mass, "null or a positive mass [kg]")
     return meta

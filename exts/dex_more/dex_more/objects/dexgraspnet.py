@@ -24,6 +24,7 @@ import torch
 import isaaclab.utils.math as math_utils
 
 from dex_more.assets import DexHand
+from dex_more.errors import check_rotation_matrices, numeric_array
 
 from .object_set import ObjectFormatError, ObjectSet
 
@@ -34,15 +35,7 @@ def _array(blob, key: str, source: str, shape: tuple, what: str) -> np.ndarray:
     """``blob[key]`` as float64 of ``shape`` (None: any size), finite, or a :class:`ObjectFormatError`."""
     if key not in blob:
         raise ObjectFormatError(source, key, "nothing", what)
-    try:
-        arr = np.asarray(blob[key], dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ObjectFormatError(source, key, f"{type(blob[key]).__name__}", what) from None
-    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
-        raise ObjectFormatError(source, key, f"shape {arr.shape}", what)
-    if not np.all(np.isfinite(arr)):
-        raise ObjectFormatError(source, key, "NaN or infinite values", what)
-    return arr
+    return numeric_array(ObjectFormatError, source, key, blob[key], shape, expected=what)
 
 
 def _read_grasp_file(path: str) -> dict:
@@ -84,8 +77,7 @@ def load_grasps(path: str, hand: DexHand, scale: float = 1.0) -> dict[str, np.nd
     t = _array(blob, "trans", path, (None, 3), "(G, 3) translations [m]")
     g = len(t)
     R = _array(blob, "rot", path, (g, 3, 3), f"({g}, 3, 3) rotation matrices")
-    if np.abs(R @ R.transpose(0, 2, 1) - np.eye(3)).max() > 1e-4 or np.any(np.linalg.det(R) < 0):
-        raise ObjectFormatError(path, "rot", "matrices that are not rotations", "orthonormal, determinant +1")
+    check_rotation_matrices(ObjectFormatError, path, "rot", R, tol=1e-4)
     q = _array(blob, "joint_angles", path, (g, None), f"({g}, J) joint angles [rad]")
     if "joint_names" in blob:
         q = q[:, _column_order(list(np.asarray(blob["joint_names"]).ravel()), hand, path)]

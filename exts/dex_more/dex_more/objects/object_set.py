@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import DataFormatError
+from ..errors import DataFormatError, is_positive_number
 from ..paths import DATA_DIR
 
 FORMAT_VERSION = 1
@@ -148,7 +148,7 @@ def _field(entry: dict, key: str, source: str, where: str, kind, shape: tuple | 
                                     f"finite numbers of shape {shape}")
         return arr
     if kind is float:
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value) or value <= 0:
+        if not is_positive_number(value):
             raise ObjectFormatError(source, f"{where}.{key}", repr(value), "a positive number")
         return float(value)
     if not isinstance(value, kind):

@@ -19,20 +19,22 @@ from tensordict import TensorDict
 from ..errors import DataFormatError, describe
 
 TRAINING_STATE_KEYS = ("actor_state_dict", "critic_state_dict", "optimizer_state_dict", "iter")
-"""What RSL-RL's ``OnPolicyRunner.load`` reads from a checkpoint to resume, play or evaluate it."""
+"""What RSL-RL's ``OnPolicyRunner.load`` reads from a checkpoint to resume training (a player reads the actor)."""
 
 
 class CheckpointError(DataFormatError):
     """A checkpoint or run folder that cannot serve: unreadable, malformed, of another task, or of another shape."""
 
 
-def _run_file(checkpoint: str, *parts: str) -> str:
-    return os.path.join(os.path.dirname(os.path.abspath(checkpoint)), *parts)
+def run_file(checkpoint: str, name: str = "") -> str:
+    """``name`` in the run folder of ``checkpoint`` (the folder itself for no name)."""
+    folder = os.path.dirname(os.path.abspath(checkpoint))
+    return os.path.join(folder, name) if name else folder
 
 
 def run_task(checkpoint: str) -> str | None:
     """Task ID recorded beside a checkpoint (``run.json``), or None when there is no record."""
-    path = _run_file(checkpoint, "run.json")
+    path = run_file(checkpoint, "run.json")
     if not os.path.exists(path):
         return None
     try:
@@ -57,15 +59,16 @@ def check_checkpoint(checkpoint: str, expected_tasks: tuple[str, ...] | None = N
         raise FileNotFoundError(f"checkpoint {checkpoint} does not exist")
     task = run_task(checkpoint)
     if expected_tasks and task is not None and task not in expected_tasks:
-        raise CheckpointError(_run_file(checkpoint, "run.json"), "task",
+        raise CheckpointError(run_file(checkpoint, "run.json"), "task",
                               f"'{task}' (the checkpoint {checkpoint} was trained on '{task}')",
                               " or ".join(expected_tasks))
 
 
 def read_checkpoint(checkpoint: str, required: tuple[str, ...] = ("actor_state_dict",),
-                    map_location: str | torch.device = "cpu") -> dict:
-    """The checkpoint's dict, with ``required`` keys checked: state dicts are mappings of tensors, ``iter`` an int."""
-    check_checkpoint(checkpoint)
+                    map_location: str | torch.device = "cpu", expected_tasks: tuple[str, ...] | None = None) -> dict:
+    """The checkpoint's dict (after :func:`check_checkpoint` with ``expected_tasks``), with ``required`` keys
+    checked: state dicts are mappings of finite tensors, ``iter`` an int."""
+    check_checkpoint(checkpoint, expected_tasks)
     try:
         state = torch.load(checkpoint, map_location=map_location, weights_only=False)
     except Exception as e:  # noqa: BLE001 - torn zip, pickle garbage, zlib: all "unreadable"
@@ -95,10 +98,11 @@ def read_checkpoint(checkpoint: str, required: tuple[str, ...] = ("actor_state_d
     return state
 
 
-def _read_yaml(path: str, what: str) -> dict:
+def _read_yaml(checkpoint: str, name: str, what: str) -> dict:
+    """``name`` (a path relative to the checkpoint's run folder) as a YAML mapping."""
+    path = run_file(checkpoint, name)
     if not os.path.isfile(path):
-        raise CheckpointError(os.path.dirname(os.path.dirname(path)), os.path.relpath(path, os.path.dirname(
-            os.path.dirname(path))), "nothing (missing file)", what)
+        raise CheckpointError(run_file(checkpoint), name, "nothing (missing file)", what)
     try:
         with open(path, encoding="utf-8") as f:
             data = yaml.unsafe_load(f)  # Isaac Lab dumps tuples with python tags; the file is our own run folder
@@ -113,8 +117,8 @@ def read_actor_cfg(checkpoint: str) -> tuple[type, dict]:
     """(model class, its keyword arguments) from ``params/agent.yaml`` ``actor`` beside ``checkpoint``."""
     from rsl_rl.utils import resolve_callable
 
-    path = _run_file(checkpoint, "params", "agent.yaml")
-    agent = _read_yaml(path, "the agent configuration train.py writes (with an 'actor' section)")
+    path = run_file(checkpoint, "params/agent.yaml")
+    agent = _read_yaml(checkpoint, "params/agent.yaml", "the agent configuration train.py writes (with an 'actor' section)")
     actor = agent.get("actor")
     if not isinstance(actor, dict):
         raise CheckpointError(path, "actor", describe(actor) if "actor" in agent else "nothing (missing)",
@@ -133,10 +137,10 @@ def read_actor_cfg(checkpoint: str) -> tuple[type, dict]:
 
 def run_dir_imitators(checkpoint: str) -> dict[str, str]:
     """Imitator checkpoints a residual run was trained with (``params/env.yaml`` ``actions.hand_<side>``), by side."""
-    path = _run_file(checkpoint, "params", "env.yaml")
+    path = run_file(checkpoint, "params/env.yaml")
     if not os.path.exists(path):
         return {}
-    env = _read_yaml(path, "the environment configuration train.py writes")
+    env = _read_yaml(checkpoint, "params/env.yaml", "the environment configuration train.py writes")
     actions = env.get("actions") or {}
     if not isinstance(actions, dict):
         raise CheckpointError(path, "actions", describe(actions), "the action terms {name: {...}}")
@@ -150,20 +154,26 @@ def run_dir_imitators(checkpoint: str) -> dict[str, str]:
     return out
 
 
+def check_frozen_actor(checkpoint: str, expected_tasks: tuple[str, ...] | None = None) -> None:
+    """Check all that :func:`load_frozen_actor` reads (checkpoint, run.json, params/agent.yaml) without building
+    the actor: commands call it before an env is built, whose action terms load the actor later."""
+    read_checkpoint(checkpoint, expected_tasks=expected_tasks)
+    read_actor_cfg(checkpoint)
+
+
 def load_frozen_actor(checkpoint: str, obs: torch.Tensor, output_dim: int, device: str | torch.device,
                       expected_tasks: tuple[str, ...] | None = None, group: str = "policy") -> torch.nn.Module:
     """The actor of ``checkpoint``, for observations shaped like ``obs`` (N, D), frozen and in eval mode.
 
     Call it as ``actor(TensorDict({group: obs}))``; it returns the deterministic action (the mean).
     """
-    check_checkpoint(checkpoint, expected_tasks)
+    state = read_checkpoint(checkpoint, map_location=device, expected_tasks=expected_tasks)
     cls, actor_cfg = read_actor_cfg(checkpoint)
-    state = read_checkpoint(checkpoint, map_location=device)
     td = TensorDict({group: obs.to(device)}, batch_size=[obs.shape[0]])
     try:
         actor = cls(td, {"actor": [group]}, "actor", output_dim, **actor_cfg).to(device)
     except (TypeError, ValueError) as e:
-        raise CheckpointError(_run_file(checkpoint, "params", "agent.yaml"), "actor",
+        raise CheckpointError(run_file(checkpoint, "params/agent.yaml"), "actor",
                               f"arguments {sorted(actor_cfg)} that {cls.__name__} rejects ({str(e)[:80]})",
                               f"the arguments of {cls.__name__}") from None
     try:

@@ -14,17 +14,16 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
     import dex_more.tasks  # noqa: F401
     from dex_more.cli import check_task
     from dex_more.mdp.commands import MOTION_COMMAND
-    from dex_more.rl.checkpoints import (CheckpointError, check_checkpoint, read_actor_cfg, read_checkpoint,
-                                         run_dir_imitators)
+    from dex_more.rl.checkpoints import (CheckpointError, check_frozen_actor, read_actor_cfg, read_checkpoint,
+                                         run_dir_imitators, run_file)
     from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
     from isaaclab_rl.rsl_rl.utils import create_rsl_rl_runner
     from isaaclab_tasks.utils import resolve_task_config
 
     check_task(task)
-    check_checkpoint(checkpoint, (task,))
     # everything the run folder holds is checked before an env is built: the errors name its files and fields
-    read_checkpoint(checkpoint)
-    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(checkpoint)), "params", "agent.yaml")):
+    read_checkpoint(checkpoint, expected_tasks=(task,))
+    if os.path.exists(run_file(checkpoint, "params/agent.yaml")):
         read_actor_cfg(checkpoint)
     overrides = list(overrides or [])
     for side, path in run_dir_imitators(checkpoint).items():
@@ -33,9 +32,7 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
             overrides.append(key + path)
     for o in overrides:
         if o.startswith("env.actions.hand_") and ".imitator_checkpoint=" in o:
-            imitator = o.split("=", 1)[1]
-            read_checkpoint(imitator)
-            read_actor_cfg(imitator)
+            check_frozen_actor(o.split("=", 1)[1])
     env_cfg, agent_cfg = resolve_task_config(task, "rsl_rl_cfg_entry_point", overrides=overrides)
     env_cfg.scene.num_envs = num_envs
     env_cfg.sim.device = device
