@@ -22,6 +22,7 @@ configure_process()
 import numpy as np  # noqa: E402
 
 from dex_more.objects import shape_code as sc  # noqa: E402
+from dex_more.errors import DataFormatError  # noqa: E402
 from dex_more.objects.object_set import DEFAULT_OBJECT_SET, load_object_set  # noqa: E402
 
 
@@ -33,12 +34,15 @@ def main() -> int:
     p.add_argument("--epochs", type=int, default=400)
     p.add_argument("--cluster_only", action="store_true", help="keep the folder's encoder; encode and cluster only")
     a = p.parse_args()
-    objects = load_object_set(a.objects)
-    points = np.stack([o.points for o in objects.objects])
     encoder_path = os.path.join(a.objects, sc.ENCODER_FILE)
+    try:  # every input is read before anything is trained or written
+        objects = load_object_set(a.objects)
+        encoder = sc.load_encoder(encoder_path) if a.cluster_only else None
+    except (DataFormatError, FileNotFoundError) as e:
+        raise SystemExit(f"error: {e}") from None
+    points = np.stack([o.points for o in objects.objects])
     t0 = time.time()
     if a.cluster_only:
-        encoder = sc.load_encoder(encoder_path)
         print(f"[make_shape_codes] encoder {encoder_path}")
     else:
         model, history = sc.train_autoencoder(points, epochs=a.epochs, seed=a.seed, log_every=max(1, a.epochs // 8))

@@ -453,7 +453,8 @@ def _run_folder(folder) -> str:
     os.makedirs(os.path.join(folder, "params"), exist_ok=True)
     w = {"mlp.0.weight": torch.zeros(4, 3), "mlp.0.bias": torch.zeros(4)}
     torch.save({"actor_state_dict": w, "critic_state_dict": dict(w), "iter": 3, "infos": None,
-                "optimizer_state_dict": {"state": {}, "param_groups": [{"lr": 1e-3}]}},
+                "optimizer_state_dict": {"state": {}, "param_groups": [{"lr": 1e-3}]},
+                "env_state": {"common_step_counter": 128}},
                os.path.join(folder, "model_3.pt"))
     with open(os.path.join(folder, "run.json"), "w") as f:
         json.dump({"task": TASK}, f)
@@ -497,6 +498,9 @@ CHECKPOINT_CASES = {
     "no optimizer state": ("model", "optimizer_state_dict", lambda d, c: _resave(
         c, lambda s: s.pop("optimizer_state_dict"))),
     "iter a string": ("model", "iter", lambda d, c: _resave(c, lambda s: s.update(iter="3"))),
+    "env_state a list": ("model", "env_state", lambda d, c: _resave(c, lambda s: s.update(env_state=[128]))),
+    "negative step counter": ("model", "env_state.common_step_counter", lambda d, c: _resave(
+        c, lambda s: s["env_state"].update(common_step_counter=-1))),
     "run.json empty": ("run", "<file>", lambda d, c: _write(os.path.join(d, "run.json"), "")),
     "run.json corrupt": ("run", "<file>", lambda d, c: _write(os.path.join(d, "run.json"), '{"task": ')),
     "run.json a list": ("run", "<file>", lambda d, c: _write(os.path.join(d, "run.json"), "[]")),

@@ -58,16 +58,42 @@ def _broken(change):
     return arrays
 
 
+def _set(key, value):
+    return _broken(lambda a: a.__setitem__(key, value(a[key]) if callable(value) else value))
+
+
+def _reflect(rot):
+    rot = rot.copy()
+    rot[1] = rot[1] @ np.diag([1.0, 1.0, -1.0])
+    return rot
+
+
 BAD_GRASPS = {  # case: (the field the error must name, the arrays)
     "no rotations": ("rot", _broken(lambda a: a.pop("rot"))),
-    "a NaN translation": ("trans", _broken(lambda a: a["trans"].__setitem__((1, 2), np.nan))),
-    "scaled rotations": ("rot", _broken(lambda a: a.__setitem__("rot", a["rot"] * 2.0))),
-    "two joints short": ("joint_angles", _broken(lambda a: a.__setitem__("joint_angles", a["joint_angles"][:, :-2]))),
-    "an unknown joint": ("joint_names", _broken(lambda a: a.__setitem__("joint_names", np.array(["robot0:XXJ9"] + JOINTS[1:])))),
+    "no joint angles": ("joint_angles", _broken(lambda a: a.pop("joint_angles"))),
+    "zero grasps": ("trans", _broken(lambda a: a.update({k: v[:0] for k, v in a.items()}))),
+    "a NaN translation": ("trans", _set("trans", lambda t: np.where(np.arange(t.size).reshape(t.shape) == 5, np.nan, t))),
+    "translations of 4 columns": ("trans", _set("trans", lambda t: np.hstack([t, t[:, :1]]))),
+    "translations as strings": ("trans", _set("trans", lambda t: t.astype(str))),
+    "scaled rotations": ("rot", _set("rot", lambda r: r * 2.0)),
+    "a reflection": ("rot", _set("rot", _reflect)),
+    "flat rotations": ("rot", _set("rot", lambda r: r.reshape(len(r), 9))),
+    "a rotation short": ("rot", _set("rot", lambda r: r[:-1])),
+    "two joints short": ("joint_angles", _set("joint_angles", lambda q: q[:, :-2])),
+    "a grasp's angles missing": ("joint_angles", _set("joint_angles", lambda q: q[:-1])),
+    "an infinite joint angle": ("joint_angles", _set("joint_angles", lambda q: np.where(q > 0.5, np.inf, q))),
+    "an unknown joint": ("joint_names", _set("joint_names", np.array(["robot0:XXJ9"] + JOINTS[1:]))),
+    "a joint named twice": ("joint_names", _set("joint_names", np.array([JOINTS[1]] + JOINTS[1:]))),
+    "more names than columns": ("joint_names", _set("joint_names", np.array(JOINTS + ["robot0:FFJ3"]))),
+    "fewer names than columns": ("joint_names", _broken(lambda a: a.update(
+        joint_names=np.array(JOINTS[:-1]), joint_angles=a["joint_angles"]))),
+    "scale zero": ("scale", _set("scale", np.float64(0.0))),
+    "scale negative": ("scale", _set("scale", np.float64(-2.0))),
+    "scale a vector": ("scale", _set("scale", np.ones(3))),
 }
 
 
-@pytest.mark.parametrize("case", list(BAD_GRASPS))
+@pytest.mark.parametrize("case", sorted(BAD_GRASPS))
 def test_malformed_grasps_name_the_file_and_field(tmp_path, case):
     field, arrays = BAD_GRASPS[case]
     _write_set(tmp_path, arrays)

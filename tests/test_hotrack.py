@@ -33,16 +33,16 @@ def make_env(task: str, overrides: dict | None = None, eval_mode: bool = True):
     return gym.make(task, cfg=cfg).unwrapped
 
 
-def train_in_process(task: str, log_root: str, extra=()) -> str:
-    """2 PPO iterations of ``task`` through scripts/train.py's code path; returns the last checkpoint."""
+def train_in_process(task: str, log_root: str, extra=(), iterations: int = 2) -> str:
+    """``iterations`` PPO iterations of ``task`` through scripts/train.py's code path; returns the last checkpoint."""
     from dex_more.cli import dex_train_argv
     from isaaclab_rl.entrypoints.backends import train_rsl_rl
 
     cwd = os.getcwd()
     os.chdir(log_root)
     try:
-        train_rsl_rl.run(dex_train_argv(["--task", task, "--num_envs", "2", "--device", "cpu", "--max_iterations", "2",
-                                         "agent.num_steps_per_env=8", *extra]))
+        train_rsl_rl.run(dex_train_argv(["--task", task, "--num_envs", "2", "--device", "cpu", "--max_iterations",
+                                         str(iterations), "agent.num_steps_per_env=8", *extra]))
     finally:
         os.chdir(cwd)
     models = glob.glob(os.path.join(log_root, "logs", "rsl_rl", task, "*", "model_*.pt"))
@@ -367,6 +367,77 @@ def test_two_iterations_of_training_write_a_checkpoint_that_play_loads(task, log
             runner.export_policy_to_onnx(path=out, filename="policy.onnx")
             assert play.export_error(runner.alg.actor, env.get_observations(), os.path.join(out, "policy.pt")) < 1e-5
             assert os.path.getsize(os.path.join(out, "policy.onnx")) > 0
+    finally:
+        env.close()
+
+
+def test_resumed_training_continues_iteration_optimiser_and_curricula(log_root):
+    """4 iterations straight vs 2 + resume 2 at one seed (MoRE + MoE-PPO, with gravity and friction curricula).
+
+    The first two iterations are bit-identical on the CPU (same seed), so the resumed run starts from exactly the
+    straight run's state at iteration 2: weights, optimiser, iteration, env step counter. Its final weights are not
+    the straight run's, and are not compared: the resumed run builds and resets its envs where the straight run's
+    were mid-episode (physics state, motion phases, episode clocks redrawn by ``init_at_random_ep_len``) and its
+    random generators are re-seeded at env creation (see dex_more.rl.resumable)."""
+    from dex_more.rl.checkpoints import ENV_STATE_KEY
+    from dex_more.rl.rollout import build_policy_env
+    from dex_more.tasks.hotrack.agents.rsl_rl_ppo_cfg import HOTrackResidualPPORunnerCfg
+
+    task, steps = "Dex-HOTrack-Right-FromScratch-v0", 8  # steps per env and iteration (train_in_process)
+    ramps = ["env.curriculum.gravity.params.num_steps=32", "env.curriculum.friction.params.num_steps=32"]
+    common = [*ramps, "agent.save_interval=1", "--seed", "7"]
+    straight = train_in_process(task, log_root, [*common, "--run_name", "straight"], iterations=4)
+    first = train_in_process(task, log_root, [*common, "--run_name", "first"], iterations=2)
+    resumed = train_in_process(task, log_root, [*common, "--run_name", "resumed", "--checkpoint", first], iterations=2)
+
+    load = lambda p: torch.load(p, weights_only=False)  # noqa: E731
+    at_1 = load(first)
+    assert os.path.basename(first) == "model_1.pt" and at_1["iter"] == 1
+    same_1 = load(os.path.join(os.path.dirname(straight), "model_1.pt"))
+    for key in ("actor_state_dict", "critic_state_dict"):
+        for name, value in at_1[key].items():
+            assert torch.equal(value, same_1[key][name]), f"{key}.{name}: the runs differ before the resume"
+    assert at_1[ENV_STATE_KEY] == {"common_step_counter": 2 * steps}
+
+    # the resumed run trains iterations 2 and 3 (rsl_rl alone would retrain 1 and stop at model_2.pt)
+    folder = os.path.dirname(resumed)
+    assert sorted(os.path.basename(p) for p in glob.glob(os.path.join(folder, "model_*.pt"))) == ["model_2.pt",
+                                                                                                   "model_3.pt"]
+    end, end_straight = load(resumed), load(straight)
+    assert os.path.basename(resumed) == os.path.basename(straight) == "model_3.pt"
+    assert end["iter"] == end_straight["iter"] == 3
+    assert end[ENV_STATE_KEY] == end_straight[ENV_STATE_KEY] == {"common_step_counter": 4 * steps}
+    # Adam counts its steps per parameter: those of every update (encoder, head, critic) took one per minibatch of
+    # 4 iterations, as if the run never stopped (2 without the optimiser's state); a routed expert's parameters
+    # step only in minibatches that chose it, so they took fewer, yet never fewer than at model_1
+    alg = HOTrackResidualPPORunnerCfg().algorithm
+    updates = 4 * alg.num_learning_epochs * alg.num_mini_batches
+    step = lambda state: {i: float(s["step"]) for i, s in state["optimizer_state_dict"]["state"].items()}  # noqa: E731
+    for state in (end, end_straight):
+        assert max(step(state).values()) == updates
+    assert all(step(at_1)[i] <= n <= updates for i, n in step(end).items())
+
+    # what the runner holds right after loading model_1 to resume: its weights and optimiser exactly, iteration 2
+    # next, the step counter, and the curricula at that step applied to every env (16/32 of each ramp)
+    env, runner, _ = build_policy_env(task, first, num_envs=2, overrides=ramps, eval_mode=False)
+    try:
+        runner.load(first, map_location="cpu")
+        assert runner.current_learning_iteration == 2
+        for name, value in runner.alg.save()["actor_state_dict"].items():
+            assert torch.equal(value, at_1["actor_state_dict"][name]), name
+        saved = at_1["optimizer_state_dict"]["state"]
+        for i, s in runner.alg.optimizer.state_dict()["state"].items():
+            assert float(s["step"]) == float(saved[i]["step"]) and torch.equal(s["exp_avg_sq"], saved[i]["exp_avg_sq"])
+        base = env.unwrapped
+        assert base.common_step_counter == 2 * steps
+        import warp as wp
+
+        gravity = wp.to_torch(base.sim.physics_manager.get_model().gravity)[:2, 2]
+        assert torch.allclose(gravity, torch.tensor(-9.81 * 0.5))
+        curricula = base.curriculum_manager
+        assert dict(curricula.get_active_iterable_terms(0))["friction"] == [pytest.approx(2.0)]  # 3 -> 1, halfway
+        friction = curricula._term_cfgs[curricula.active_terms.index("friction")].func
+        assert torch.allclose(friction._mu[friction.shapes], 2.0 * friction.nominal)
     finally:
         env.close()
 

@@ -3,7 +3,6 @@ its reproducibility by the generator, and clear errors for malformed object-set 
 from __future__ import annotations
 
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -96,49 +95,124 @@ def test_every_family_can_be_built():
         assert o.family == family and len(o.points) == 512
 
 
+SMALL_SET = 8  # objects the malformed-file cases keep of the bundled set (loading all 208 per case is slow)
+
+
 def _broken_copy(tmp_path, edit_manifest=None, edit_arrays=None):
+    """The first SMALL_SET objects of the bundled set under ``tmp_path/objects``, one thing broken."""
     root = tmp_path / "objects"
-    shutil.copytree(DEFAULT_OBJECT_SET, root, ignore=shutil.ignore_patterns("*.png", "grasp*", "shape*", "*.pt"))
+    root.mkdir(parents=True)
+    manifest = json.loads(open(f"{DEFAULT_OBJECT_SET}/manifest.json").read())
+    manifest["objects"] = manifest["objects"][:SMALL_SET]
+    names = {o["name"] for o in manifest["objects"]}
+    with np.load(f"{DEFAULT_OBJECT_SET}/geometry.npz") as z:
+        arrays = {k: z[k] for k in z.files if k.split("/")[0] in names}
     if edit_manifest:
-        manifest = json.loads((root / "manifest.json").read_text())
         edit_manifest(manifest)
-        (root / "manifest.json").write_text(json.dumps(manifest))
     if edit_arrays:
-        with np.load(root / "geometry.npz") as z:
-            arrays = dict(z)
         edit_arrays(arrays)
-        np.savez(root / "geometry.npz", **arrays)
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    np.savez(root / "geometry.npz", **arrays)
     return str(root)
 
 
-@pytest.mark.parametrize("edit, field, message", [
-    (lambda m: m.update(format_version=7), "format_version", "7"),
-    (lambda m: m["objects"][3].pop("mass"), "objects[3].mass", "nothing"),
-    (lambda m: m["objects"][0].update(mass=-1.0), "objects[0].mass", "a positive number"),
-    (lambda m: m["objects"][2].update(split="validation"), "objects[2].split", "'validation'"),
-    (lambda m: m["objects"][1].update(family="teapot"), "objects[1].family", "'teapot'"),
-    (lambda m: m["objects"][4].update(com=[0, 0]), "objects[4].com", "shape (3,)"),
-    (lambda m: m["objects"][5].update(name=m["objects"][6]["name"]), "objects[6].name", "a name used once"),
-])
-def test_malformed_manifests_name_file_and_field(tmp_path, edit, field, message):
+def _set(key, value):
+    return lambda arrays: arrays.__setitem__(key, value(arrays[key]) if callable(value) else value)
+
+
+def _entry(i, **change):
+    return lambda m: m["objects"][i].update(change)
+
+
+BAD_MANIFESTS = {  # case: (edit, field, part of the message)
+    "format_version 7": (lambda m: m.update(format_version=7), "format_version", "7"),
+    "format_version true": (lambda m: m.update(format_version=True), "format_version", "True"),
+    "families a list": (lambda m: m.update(families=["box"]), "manifest.families", "a dict"),
+    "a family neither seen nor unseen": (lambda m: m["families"].update(box="maybe"), "families.box", "'maybe'"),
+    "objects a mapping": (lambda m: m.update(objects={"box_00": {}}), "manifest.objects", "a list"),
+    "an entry that is a number": (lambda m: m["objects"].__setitem__(2, 3), "objects[2]", "an object entry"),
+    "mass missing": (lambda m: m["objects"][3].pop("mass"), "objects[3].mass", "nothing"),
+    "negative mass": (_entry(0, mass=-1.0), "objects[0].mass", "a positive number"),
+    "mass a string": (_entry(0, mass="0.2"), "objects[0].mass", "str '0.2'"),
+    "unknown split": (_entry(2, split="validation"), "objects[2].split", "'validation'"),
+    "unknown family": (_entry(1, family="teapot"), "objects[1].family", "'teapot'"),
+    "com of two numbers": (_entry(4, com=[0, 0]), "objects[4].com", "shape (2,)"),
+    "com a string": (_entry(4, com="origin"), "objects[4].com", "str 'origin'"),
+    "com NaN": (_entry(4, com=[0, float("nan"), 0]), "objects[4].com", "non-finite"),
+    "inertia ragged": (_entry(5, inertia=[[1, 0, 0], [0, 1], [0, 0, 1]]), "objects[5].inertia", "not an array"),
+    "inertia not symmetric": (_entry(5, inertia=[[1e-4, 1e-5, 0], [0, 1e-4, 0], [0, 0, 1e-4]]), "objects[5].inertia",
+                              "not symmetric"),
+    "inertia not positive definite": (_entry(5, inertia=[[1e-4, 0, 0], [0, -1e-4, 0], [0, 0, 1e-4]]),
+                                      "objects[5].inertia", "principal moments"),
+    "an extent of zero": (_entry(6, extents=[0.05, 0.0, 0.05]), "objects[6].extents", "three sizes > 0"),
+    "a name used twice": (lambda m: m["objects"][5].update(name=m["objects"][6]["name"]), "objects[6].name",
+                          "a name used once"),
+    "an empty name": (_entry(1, name=""), "objects[1].name", "a non-empty str"),
+    "a name with a slash": (_entry(1, name="box/00"), "objects[1].name", "without '/'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_MANIFESTS))
+def test_malformed_manifests_name_file_and_field(tmp_path, case):
+    edit, field, message = BAD_MANIFESTS[case]
     root = _broken_copy(tmp_path, edit_manifest=edit)
-    with pytest.raises(ObjectFormatError, match=field.replace("[", r"\[").replace("]", r"\]")) as e:
+    with pytest.raises(ObjectFormatError) as e:
         load_object_set(root)
-    assert e.value.source.endswith("manifest.json") and message in str(e.value)
+    assert e.value.source.endswith("manifest.json") and e.value.field == field and message in str(e.value), str(e.value)
 
 
-def test_malformed_geometry_names_the_array(tmp_path):
-    def drop_points(arrays):
-        del arrays["box_00/points"]
+def _corrupt_member(root: str, key: str) -> None:
+    """Flip bytes inside the stored data of ``key`` in ``geometry.npz`` (its index stays readable)."""
+    import zipfile
 
-    def bad_faces(arrays):
-        arrays["box_01/part_faces"] = arrays["box_01/part_faces"] + 100
+    path = f"{root}/geometry.npz"
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(key + ".npy")
+    blob = bytearray(open(path, "rb").read())
+    data = info.header_offset + 30 + len(info.filename) + len(info.extra)  # after the local file header
+    blob[data + 200:data + 216] = b"\xff" * 16
+    open(path, "wb").write(bytes(blob))
 
-    for edit, key in ((drop_points, "box_00/points"), (bad_faces, "box_01/part_faces")):
-        root = _broken_copy(tmp_path / key.replace("/", "_"), edit_arrays=edit)
-        with pytest.raises(ObjectFormatError, match=key) as e:
-            load_object_set(root)
-        assert e.value.source.endswith("geometry.npz")
+
+BAD_GEOMETRY = {  # case: (edit of the arrays, field, part of the message)
+    "points missing": (lambda a: a.pop("box_00/points"), "box_00/points", "nothing"),
+    "part faces outside their part": (_set("box_01/part_faces", lambda f: f + 100), "box_01/part_faces", "outside"),
+    "visual faces outside the vertices": (_set("box_01/visual_faces", lambda f: f + 10_000), "box_01/visual_faces",
+                                          "outside"),
+    "faces stored as floats": (_set("box_02/visual_faces", lambda f: f.astype(np.float32)), "box_02/visual_faces",
+                               "float32"),
+    "vertices as strings": (_set("box_02/visual_vertices", lambda v: v.astype(str)), "box_02/visual_vertices", "<U"),
+    "vertices as Python objects": (_set("box_02/visual_vertices", lambda v: v.astype(object)),
+                                   "box_02/visual_vertices", "unreadable member"),
+    "an infinite vertex": (_set("box_03/part_vertices", lambda v: np.where(np.arange(v.size).reshape(v.shape) == 4,
+                                                                           np.inf, v)), "box_03/part_vertices",
+                           "non-finite"),
+    "vertices with two columns": (_set("box_03/visual_vertices", lambda v: v[:, :2]), "box_03/visual_vertices",
+                                  "shape"),
+    "no points": (_set("box_04/points", lambda p: p[:0]), "box_04/points", "0 rows"),
+    "normals of length 2": (_set("box_04/normals", lambda n: 2 * n), "box_04/normals", "length 2.0"),
+    "fewer normals than points": (_set("box_04/normals", lambda n: n[:-1]), "box_04/normals", "one normal per point"),
+    "a part of two vertices": (_set("box_05/part_sizes", lambda s: np.vstack([s, [[2, 2]]])), "box_05/part_sizes",
+                               "at least 4"),
+    "part sizes that do not add up": (_set("box_05/part_sizes", lambda s: s + 1), "box_05/part_sizes",
+                                      "the part vertex and face counts"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_GEOMETRY) + ["a corrupt member"])
+def test_malformed_geometry_names_the_array(tmp_path, case):
+    if case == "a corrupt member":
+        root, field, message = _broken_copy(tmp_path), "box_06/visual_vertices", "unreadable member"
+        _corrupt_member(root, field)
+    else:
+        edit, field, message = BAD_GEOMETRY[case]
+        root = _broken_copy(tmp_path, edit_arrays=edit)
+    with pytest.raises(ObjectFormatError) as e:
+        load_object_set(root)
+    assert e.value.source.endswith("geometry.npz") and e.value.field == field and message in str(e.value), str(e.value)
+
+
+def test_object_set_files_that_are_not_there_or_not_files(tmp_path):
     with pytest.raises(FileNotFoundError, match="make_objects.py"):
         load_object_set(str(tmp_path / "nowhere"))
     (tmp_path / "garbage").mkdir()
@@ -146,3 +220,13 @@ def test_malformed_geometry_names_the_array(tmp_path):
     (tmp_path / "garbage" / "geometry.npz").write_bytes(b"\x00")
     with pytest.raises(ObjectFormatError, match="invalid JSON"):
         load_object_set(str(tmp_path / "garbage"))
+    (tmp_path / "garbage" / "manifest.json").write_bytes(b"\xff\xfe binary")
+    with pytest.raises(ObjectFormatError, match="invalid JSON"):
+        load_object_set(str(tmp_path / "garbage"))
+    (tmp_path / "garbage" / "manifest.json").write_text("[1, 2]")
+    with pytest.raises(ObjectFormatError, match="JSON list"):
+        load_object_set(str(tmp_path / "garbage"))
+    root = _broken_copy(tmp_path / "torn")
+    open(f"{root}/geometry.npz", "r+b").truncate(100)
+    with pytest.raises(ObjectFormatError, match="geometry.npz.*unreadable"):
+        load_object_set(root)

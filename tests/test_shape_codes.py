@@ -66,10 +66,79 @@ def test_clusters_are_seeded_and_centre_objects_are_nearest(object_set):
             sc.cluster_codes(codes, k=bad)
 
 
-def test_a_corrupt_encoder_file_names_the_file(tmp_path):
-    path = tmp_path / "shape_encoder.pt"
-    path.write_bytes(b"not a checkpoint")
-    with pytest.raises(ObjectFormatError, match=str(path)):
+def _encoder_with(change):
+    def write(path):
+        blob = torch.load(f"{DEFAULT_OBJECT_SET}/{sc.ENCODER_FILE}", weights_only=True)
+        change(blob)
+        torch.save(blob, path)
+    return write
+
+
+BAD_ENCODERS = {  # case: (how to write the file, field)
+    "not a checkpoint": (lambda p: p.write_bytes(b"not a checkpoint"), "(file)"),
+    "a list": (lambda p: torch.save([1, 2], p), "(file)"),
+    "no code_dim": (_encoder_with(lambda b: b.pop("code_dim")), "code_dim"),
+    "code_dim a string": (_encoder_with(lambda b: b.update(code_dim="64")), "code_dim"),
+    "code_dim of another encoder": (_encoder_with(lambda b: b.update(code_dim=32)), "state_dict"),
+    "no weights": (_encoder_with(lambda b: b.pop("state_dict")), "state_dict"),
+    "a weight missing": (_encoder_with(lambda b: b["state_dict"].pop(next(iter(b["state_dict"])))), "state_dict"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ENCODERS))
+def test_a_malformed_encoder_file_names_the_file_and_field(tmp_path, case):
+    write, field = BAD_ENCODERS[case]
+    path = tmp_path / sc.ENCODER_FILE
+    write(path)
+    with pytest.raises(ObjectFormatError) as e:
         sc.load_encoder(str(path))
+    assert e.value.source == str(path) and e.value.field == field, str(e.value)
     with pytest.raises(FileNotFoundError, match="make_shape_codes"):
         sc.load_shape_codes(str(tmp_path))
+
+
+def _codes_with(change):
+    def write(tmp_path):
+        with np.load(f"{DEFAULT_OBJECT_SET}/{sc.CODES_FILE}") as f:
+            arrays = {k: f[k] for k in f.files}
+        change(arrays)
+        np.savez(tmp_path / sc.CODES_FILE, **arrays)
+    return write
+
+
+def _put(key, value):
+    return _codes_with(lambda a: a.__setitem__(key, value(a[key]) if callable(value) else value))
+
+
+BAD_CODES = {  # case: (how to write the file, field, part of the message)
+    "not an archive": (lambda p: (p / sc.CODES_FILE).write_bytes(b"PK\x03\x04 torn"), "(file)", "unreadable"),
+    "no codes": (_codes_with(lambda a: a.pop("codes")), "codes", "nothing"),
+    "no seed": (_codes_with(lambda a: a.pop("seed")), "seed", "nothing"),
+    "names as numbers": (_put("names", lambda n: np.arange(len(n))), "names", "int64"),
+    "names of two dimensions": (_put("names", lambda n: n.reshape(-1, 1)), "names", "shape"),
+    "no names": (_put("names", lambda n: n[:0]), "names", "non-empty"),
+    "a name twice": (_put("names", lambda n: np.concatenate([n[:1], n[:-1]])), "names", "listed twice"),
+    "a code short": (_put("codes", lambda c: c[:-1]), "codes", "one row per name"),
+    "codes as strings": (_put("codes", lambda c: c.astype(str)), "codes", "<U"),
+    "a NaN code": (_put("codes", lambda c: np.where(np.arange(c.size).reshape(c.shape) == 7, np.nan, c)), "codes",
+                   "non-finite"),
+    "centres of another width": (_put("centres", lambda c: c[:, :-1]), "centres", "a code per cluster"),
+    "a centre short": (_put("centres", lambda c: c[:-1]), "centres", "a code per cluster"),
+    "labels as floats": (_put("labels", lambda l: l.astype(np.float32)), "labels", "float32"),
+    "a label past the clusters": (_put("labels", lambda l: np.where(np.arange(len(l)) == 3, 99, l)), "labels",
+                                  "cluster indices in"),
+    "a negative label": (_put("labels", lambda l: np.where(np.arange(len(l)) == 3, -1, l)), "labels",
+                         "cluster indices in"),
+    "a centre object not in names": (_put("centre_objects", lambda c: np.array(["teapot_00", *c[1:]])),
+                                     "centre_objects", "teapot_00"),
+    "seed a string": (_put("seed", np.array("zero")), "seed", "<U"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CODES))
+def test_malformed_shape_codes_name_the_file_and_field(tmp_path, case):
+    write, field, message = BAD_CODES[case]
+    write(tmp_path)
+    with pytest.raises(ObjectFormatError) as e:
+        sc.load_shape_codes(str(tmp_path))
+    assert e.value.source.endswith(sc.CODES_FILE) and e.value.field == field and message in str(e.value), str(e.value)

@@ -31,11 +31,11 @@ from .object_set import ObjectFormatError, ObjectSet
 MESH_SUFFIXES = (".obj", ".stl", ".ply", ".glb")
 
 
-def _array(blob, key: str, source: str, shape: tuple, what: str) -> np.ndarray:
+def _array(blob, key: str, source: str, shape: tuple, what: str, min_rows: int = 0) -> np.ndarray:
     """``blob[key]`` as float64 of ``shape`` (None: any size), finite, or a :class:`ObjectFormatError`."""
     if key not in blob:
         raise ObjectFormatError(source, key, "nothing", what)
-    return numeric_array(ObjectFormatError, source, key, blob[key], shape, expected=what)
+    return numeric_array(ObjectFormatError, source, key, blob[key], shape, expected=what, min_rows=min_rows)
 
 
 def _read_grasp_file(path: str) -> dict:
@@ -53,9 +53,12 @@ def _read_grasp_file(path: str) -> dict:
     return blob
 
 
-def _column_order(names, hand: DexHand, source: str) -> list[int]:
-    """Column of each of the hand's finger joints in a file whose columns are ``names``."""
+def _column_order(names, num_columns: int, hand: DexHand, source: str) -> list[int]:
+    """Column of each of the hand's finger joints in a file whose ``num_columns`` columns are ``names``."""
     wanted = list(hand.finger_joint_names)
+    if len(names) != num_columns:
+        raise ObjectFormatError(source, "joint_names", f"{len(names)} names",
+                                f"one name per column of joint_angles ({num_columns})")
     tail = lambda n: str(n).split(":")[-1]  # noqa: E731  (robot0:FFJ3 -> FFJ3)
     short = {n.split("_", 1)[-1]: n for n in wanted}  # FFJ3 -> rh_FFJ3
     columns = {}
@@ -63,6 +66,9 @@ def _column_order(names, hand: DexHand, source: str) -> list[int]:
         full = str(name) if str(name) in wanted else short.get(tail(name))
         if full is None:
             raise ObjectFormatError(source, "joint_names", repr(str(name)), f"joints of {hand.name}: {wanted}")
+        if full in columns:
+            raise ObjectFormatError(source, "joint_names", f"{full} in columns {columns[full]} and {c}",
+                                    "each joint named once")
         columns[full] = c
     missing = [n for n in wanted if n not in columns]
     if missing:
@@ -74,18 +80,20 @@ def load_grasps(path: str, hand: DexHand, scale: float = 1.0) -> dict[str, np.nd
     """One grasp file as proposals: ``wrist_pos`` (G, 3) [m], ``wrist_quat`` (G, 4) x-y-z-w, ``joint_pos`` (G, A)
     in ``hand``'s finger-joint order. Malformed input raises :class:`ObjectFormatError` naming file and field."""
     blob = _read_grasp_file(path)
-    t = _array(blob, "trans", path, (None, 3), "(G, 3) translations [m]")
+    t = _array(blob, "trans", path, (None, 3), "(G, 3) translations [m], G >= 1", min_rows=1)
     g = len(t)
     R = _array(blob, "rot", path, (g, 3, 3), f"({g}, 3, 3) rotation matrices")
     check_rotation_matrices(ObjectFormatError, path, "rot", R, tol=1e-4)
     q = _array(blob, "joint_angles", path, (g, None), f"({g}, J) joint angles [rad]")
     if "joint_names" in blob:
-        q = q[:, _column_order(list(np.asarray(blob["joint_names"]).ravel()), hand, path)]
+        q = q[:, _column_order(list(np.asarray(blob["joint_names"]).ravel()), q.shape[1], hand, path)]
     elif q.shape[1] != len(hand.finger_joint_names):
         raise ObjectFormatError(path, "joint_angles", f"{q.shape[1]} columns",
                                 f"{len(hand.finger_joint_names)} (the finger joints of {hand.name}), or joint_names")
     if "scale" in blob:
-        scale = float(_array(blob, "scale", path, (), "a number (the mesh's scale)"))
+        scale = float(_array(blob, "scale", path, (), "a number > 0 (the mesh's scale)"))
+        if scale <= 0:
+            raise ObjectFormatError(path, "scale", str(scale), "a number > 0 (the mesh's scale)")
     quat = math_utils.quat_from_matrix(torch.from_numpy(R)).numpy()
     return {"wrist_pos": (t * scale).astype(np.float32), "wrist_quat": quat.astype(np.float32),
             "joint_pos": q.astype(np.float32), "scale": scale}

@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import DataFormatError, is_positive_number
+from ..errors import DataFormatError, describe, is_positive_number, numeric_array
 from ..paths import DATA_DIR
 
 FORMAT_VERSION = 1
 SPLITS = ("train", "unseen_objects", "unseen_families")
+FAMILY_KINDS = ("seen", "unseen")
+"""What ``families`` maps each family to: trained on (its held-out objects are ``unseen_objects``), or held out whole."""
+UNIT_NORMAL_TOL = 1e-3
 DEFAULT_OBJECT_SET = os.path.join(DATA_DIR, "objects")
 
 
@@ -142,18 +145,74 @@ def _field(entry: dict, key: str, source: str, where: str, kind, shape: tuple | 
         raise ObjectFormatError(source, f"{where}.{key}", "nothing", f"a {kind.__name__ if isinstance(kind, type) else kind}")
     value = entry[key]
     if shape is not None:
-        arr = np.asarray(value, dtype=float)
-        if arr.shape != shape or not np.all(np.isfinite(arr)):
-            raise ObjectFormatError(source, f"{where}.{key}", f"{np.shape(value)} {value!r}"[:80],
-                                    f"finite numbers of shape {shape}")
-        return arr
+        return numeric_array(ObjectFormatError, source, f"{where}.{key}", value, shape)
     if kind is float:
         if not is_positive_number(value):
-            raise ObjectFormatError(source, f"{where}.{key}", repr(value), "a positive number")
+            raise ObjectFormatError(source, f"{where}.{key}", describe(value), "a positive number")
         return float(value)
-    if not isinstance(value, kind):
-        raise ObjectFormatError(source, f"{where}.{key}", repr(value), f"a {kind.__name__}")
+    if not isinstance(value, kind) or (kind is str and not value):
+        raise ObjectFormatError(source, f"{where}.{key}", describe(value), f"a {'non-empty ' if kind is str else ''}"
+                                f"{kind.__name__}")
     return value
+
+
+_GEOMETRY = (("visual_vertices", 3, False, 3), ("visual_faces", 3, True, 1), ("part_vertices", 3, False, 4),
+             ("part_faces", 3, True, 4), ("part_sizes", 2, True, 1), ("points", 3, False, 1), ("normals", 3, False, 1))
+"""Each object's arrays in geometry.npz: (key, columns, integer, fewest rows)."""
+
+
+def _geometry_arrays(geometry, geometry_path: str, name: str) -> dict[str, np.ndarray]:
+    """The arrays of object ``name``, each checked as stored (``<name>/<key>``), and their cross-references."""
+    arrays = {}
+    for key, cols, integer, rows in _GEOMETRY:
+        k = f"{name}/{key}"
+        if k not in geometry.files:
+            raise ObjectFormatError(geometry_path, k, "nothing", f"an array (n, {cols})")
+        try:
+            raw = geometry[k]
+        except Exception as e:  # noqa: BLE001  (zlib, pickle or zip errors of a damaged member)
+            raise ObjectFormatError(geometry_path, k, f"an unreadable member ({e.__class__.__name__})",
+                                    f"an array (n, {cols})") from None
+        checked = numeric_array(ObjectFormatError, geometry_path, k, raw, (None, cols), min_rows=rows, integer=integer)
+        arrays[key] = checked.astype(np.int32 if integer else np.float32)  # as ObjectAsset.arrays writes them
+    sizes = arrays["part_sizes"]
+    if sizes.min() < 4:  # a closed convex solid has at least 4 vertices and 4 faces (a tetrahedron)
+        raise ObjectFormatError(geometry_path, f"{name}/part_sizes", f"a part of {sizes.min()} vertices or faces",
+                                "at least 4 vertices and 4 faces per convex part")
+    if sizes.sum(0).tolist() != [len(arrays["part_vertices"]), len(arrays["part_faces"])]:
+        raise ObjectFormatError(geometry_path, f"{name}/part_sizes", str(sizes.sum(0).tolist()),
+                                f"the part vertex and face counts {[len(arrays['part_vertices']), len(arrays['part_faces'])]}")
+    if len(arrays["normals"]) != len(arrays["points"]):
+        raise ObjectFormatError(geometry_path, f"{name}/normals", f"{len(arrays['normals'])} rows",
+                                f"one normal per point ({len(arrays['points'])})")
+    norm = np.linalg.norm(arrays["normals"], axis=1)
+    if np.abs(norm - 1).max() > UNIT_NORMAL_TOL:
+        raise ObjectFormatError(geometry_path, f"{name}/normals", f"a normal of length {norm[np.abs(norm - 1).argmax()]:.4f}",
+                                "unit normals")
+    if arrays["visual_faces"].max() >= len(arrays["visual_vertices"]) or arrays["visual_faces"].min() < 0:
+        raise ObjectFormatError(geometry_path, f"{name}/visual_faces", "indices outside the vertices",
+                                "indices into visual_vertices")
+    return arrays
+
+
+def _extents(entry: dict, source: str, where: str) -> np.ndarray:
+    """``extents`` [m]: the bounding box's sizes, each > 0."""
+    extents = _field(entry, "extents", source, where, float, (3,))
+    if extents.min() <= 0:
+        raise ObjectFormatError(source, f"{where}.extents", str(extents.tolist()), "three sizes > 0 [m]")
+    return extents
+
+
+def _inertia(entry: dict, source: str, where: str) -> np.ndarray:
+    """``inertia`` [kg m²] about the centre of mass: symmetric and positive definite, or the solver diverges."""
+    inertia = _field(entry, "inertia", source, where, float, (3, 3))
+    scale = np.abs(inertia).max()
+    if np.abs(inertia - inertia.T).max() > 1e-6 * scale:
+        raise ObjectFormatError(source, f"{where}.inertia", "a matrix that is not symmetric", "a symmetric 3x3 tensor")
+    if scale == 0 or np.linalg.eigvalsh(inertia).min() <= 0:
+        raise ObjectFormatError(source, f"{where}.inertia", f"principal moments {np.linalg.eigvalsh(inertia).round(9)}",
+                                "a positive definite tensor (all principal moments > 0)")
+    return inertia
 
 
 def load_object_set(root: str = DEFAULT_OBJECT_SET) -> ObjectSet:
@@ -164,14 +223,19 @@ def load_object_set(root: str = DEFAULT_OBJECT_SET) -> ObjectSet:
             raise FileNotFoundError(f"object set {root}: {os.path.basename(path)} is missing "
                                     "(the bundled set is rebuilt by scripts/make_objects.py)")
     try:
-        with open(manifest_path) as f:
+        with open(manifest_path, encoding="utf-8") as f:
             manifest = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ObjectFormatError(manifest_path, "(file)", f"invalid JSON ({e})", "a JSON object") from None
-    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
-        found = manifest.get("format_version") if isinstance(manifest, dict) else type(manifest).__name__
-        raise ObjectFormatError(manifest_path, "format_version", repr(found), str(FORMAT_VERSION))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ObjectFormatError(manifest_path, "(file)", f"invalid JSON ({str(e)[:80]})", "a JSON object") from None
+    if not isinstance(manifest, dict):
+        raise ObjectFormatError(manifest_path, "(file)", f"JSON {type(manifest).__name__}", "a JSON object")
+    if manifest.get("format_version") != FORMAT_VERSION or isinstance(manifest.get("format_version"), bool):
+        raise ObjectFormatError(manifest_path, "format_version", describe(manifest.get("format_version")),
+                                str(FORMAT_VERSION))
     families = _field(manifest, "families", manifest_path, "manifest", dict)
+    for family, kind in families.items():
+        if kind not in FAMILY_KINDS:
+            raise ObjectFormatError(manifest_path, f"families.{family}", describe(kind), f"one of {FAMILY_KINDS}")
     entries = _field(manifest, "objects", manifest_path, "manifest", list)
     if not entries:
         raise ObjectFormatError(manifest_path, "objects", "an empty list", "at least one object")
@@ -186,6 +250,8 @@ def load_object_set(root: str = DEFAULT_OBJECT_SET) -> ObjectSet:
             if not isinstance(entry, dict):
                 raise ObjectFormatError(manifest_path, where, type(entry).__name__, "an object entry")
             name = _field(entry, "name", manifest_path, where, str)
+            if "/" in name:  # geometry.npz keys are <name>/<array>
+                raise ObjectFormatError(manifest_path, f"{where}.name", repr(name), "a name without '/'")
             if name in seen:
                 raise ObjectFormatError(manifest_path, f"{where}.name", repr(name), "a name used once")
             seen.add(name)
@@ -195,21 +261,8 @@ def load_object_set(root: str = DEFAULT_OBJECT_SET) -> ObjectSet:
             split = _field(entry, "split", manifest_path, where, str)
             if split not in SPLITS:
                 raise ObjectFormatError(manifest_path, f"{where}.split", repr(split), f"one of {SPLITS}")
-            arrays = {}
-            for key, cols, dtype in (("visual_vertices", 3, float), ("visual_faces", 3, int), ("part_vertices", 3, float),
-                                     ("part_faces", 3, int), ("part_sizes", 2, int), ("points", 3, float),
-                                     ("normals", 3, float)):
-                k = f"{name}/{key}"
-                if k not in geometry.files:
-                    raise ObjectFormatError(geometry_path, k, "nothing", f"an array (n, {cols})")
-                a = geometry[k]
-                if a.ndim != 2 or a.shape[1] != cols or len(a) == 0 or not np.all(np.isfinite(a)):
-                    raise ObjectFormatError(geometry_path, k, f"shape {a.shape}", f"finite values of shape (n, {cols})")
-                arrays[key] = a
+            arrays = _geometry_arrays(geometry, geometry_path, name)
             sizes = arrays["part_sizes"]
-            if sizes.sum(0).tolist() != [len(arrays["part_vertices"]), len(arrays["part_faces"])]:
-                raise ObjectFormatError(geometry_path, f"{name}/part_sizes", str(sizes.sum(0).tolist()),
-                                        f"the part vertex and face counts {[len(arrays['part_vertices']), len(arrays['part_faces'])]}")
             parts, v0, f0 = [], 0, 0
             for nv, nf in sizes:
                 faces = arrays["part_faces"][f0:f0 + nf]
@@ -218,9 +271,6 @@ def load_object_set(root: str = DEFAULT_OBJECT_SET) -> ObjectSet:
                                             "indices into the part's own vertices")
                 parts.append((arrays["part_vertices"][v0:v0 + nv], faces))
                 v0, f0 = v0 + nv, f0 + nf
-            if arrays["visual_faces"].max() >= len(arrays["visual_vertices"]) or arrays["visual_faces"].min() < 0:
-                raise ObjectFormatError(geometry_path, f"{name}/visual_faces", "indices outside the vertices",
-                                        "indices into visual_vertices")
             objects.append(ObjectAsset(
                 name=name, family=family, split=split, visual_vertices=arrays["visual_vertices"],
                 visual_faces=arrays["visual_faces"], parts=parts, points=arrays["points"], normals=arrays["normals"],
@@ -228,6 +278,6 @@ def load_object_set(root: str = DEFAULT_OBJECT_SET) -> ObjectSet:
                 density=_field(entry, "density", manifest_path, where, float),
                 friction=_field(entry, "friction", manifest_path, where, float),
                 com=_field(entry, "com", manifest_path, where, float, (3,)),
-                inertia=_field(entry, "inertia", manifest_path, where, float, (3, 3)),
-                extents=_field(entry, "extents", manifest_path, where, float, (3,))))
+                inertia=_inertia(entry, manifest_path, where),
+                extents=_extents(entry, manifest_path, where)))
     return ObjectSet(objects, families, root)

@@ -21,6 +21,7 @@ from torch import nn
 
 import isaaclab.utils.math as math_utils
 
+from ..errors import describe, numeric_array
 from .object_set import DEFAULT_OBJECT_SET, ObjectFormatError, ObjectSet
 
 CODE_DIM = 64
@@ -130,15 +131,26 @@ def save_encoder(encoder: PointNetEncoder, path: str) -> None:
 
 
 def load_encoder(path: str) -> PointNetEncoder:
+    """The encoder :func:`save_encoder` wrote; a malformed file raises :class:`ObjectFormatError` naming the field."""
+    what = "a shape encoder saved by scripts/make_shape_codes.py"
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)
-        encoder = PointNetEncoder(int(blob["code_dim"]))
-        encoder.load_state_dict(blob["state_dict"])
     except FileNotFoundError:
         raise
     except Exception as e:  # noqa: BLE001  (a truncated or foreign file: say which)
-        raise ObjectFormatError(path, "(file)", f"unreadable ({type(e).__name__}: {str(e)[:120]})",
-                                "a shape encoder saved by scripts/make_shape_codes.py") from None
+        raise ObjectFormatError(path, "(file)", f"unreadable ({type(e).__name__}: {str(e)[:120]})", what) from None
+    if not isinstance(blob, dict):
+        raise ObjectFormatError(path, "(file)", describe(blob), what + " (a dict)")
+    code_dim = blob.get("code_dim")
+    if isinstance(code_dim, bool) or not isinstance(code_dim, int) or code_dim < 1:
+        raise ObjectFormatError(path, "code_dim", describe(code_dim) if "code_dim" in blob else "nothing",
+                                "the code size (an int >= 1)")
+    encoder = PointNetEncoder(code_dim)
+    try:
+        encoder.load_state_dict(blob.get("state_dict"))
+    except Exception as e:  # noqa: BLE001  (missing, foreign or wrongly shaped weights)
+        raise ObjectFormatError(path, "state_dict", f"weights that do not fit ({str(e)[:120]})",
+                                f"a PointNet encoder's state dict with {code_dim}-d codes") from None
     return encoder.eval()
 
 
@@ -153,12 +165,40 @@ def load_shape_codes(root: str = DEFAULT_OBJECT_SET) -> dict[str, np.ndarray]:
     path = os.path.join(root, CODES_FILE)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{path}: no shape codes; build them with scripts/make_shape_codes.py --objects {root}")
-    with np.load(path) as f:
-        out = {key: f[key] for key in f.files}
-    missing = {"names", "codes", "labels", "centres", "centre_objects"} - set(out)
+    try:
+        with np.load(path) as f:
+            raw = {key: f[key] for key in f.files}
+    except Exception as e:  # noqa: BLE001  (zip, zlib or pickle errors of a damaged or foreign file)
+        raise ObjectFormatError(path, "(file)", f"unreadable ({e.__class__.__name__}: {str(e)[:80]})",
+                                "the .npz archive scripts/make_shape_codes.py writes") from None
+    missing = {"names", "codes", "labels", "centres", "centre_objects", "seed"} - set(raw)
     if missing:
         raise ObjectFormatError(path, ", ".join(sorted(missing)), "nothing", "the arrays make_shape_codes.py writes")
+    out = {key: _names(path, key, raw[key]) for key in ("names", "centre_objects")}
+    n = len(out["names"])
+    if len(set(out["names"].tolist())) != n:
+        raise ObjectFormatError(path, "names", "a name listed twice", "each object once")
+    out["codes"] = numeric_array(ObjectFormatError, path, "codes", raw["codes"], (n, None), min_rows=1,
+                                 expected=f"({n}, D) codes, one row per name").astype(np.float32)
+    k, dim = len(out["centre_objects"]), out["codes"].shape[1]
+    out["centres"] = numeric_array(ObjectFormatError, path, "centres", raw["centres"], (k, dim),
+                                   expected=f"({k}, {dim}): a code per cluster").astype(np.float32)
+    out["labels"] = numeric_array(ObjectFormatError, path, "labels", raw["labels"], (n,), integer=True,
+                                  expected=f"({n},) cluster indices")
+    if n and (out["labels"].min() < 0 or out["labels"].max() >= k):
+        raise ObjectFormatError(path, "labels", f"values in [{out['labels'].min()}, {out['labels'].max()}]",
+                                f"cluster indices in [0, {k - 1}]")
+    stray = sorted(set(out["centre_objects"].tolist()) - set(out["names"].tolist()))
+    if stray:
+        raise ObjectFormatError(path, "centre_objects", f"{stray[:3]}, not in names", "objects listed in names")
+    out["seed"] = numeric_array(ObjectFormatError, path, "seed", raw["seed"], (), integer=True).astype(np.int64)
     return out
+
+
+def _names(path: str, key: str, value) -> np.ndarray:
+    if not isinstance(value, np.ndarray) or value.ndim != 1 or value.dtype.kind != "U" or not value.size:
+        raise ObjectFormatError(path, key, describe(value), "a non-empty 1-D array of object names")
+    return value
 
 
 def plot_clusters(path: str, object_set: ObjectSet, codes: np.ndarray, labels: np.ndarray, centre_ids: np.ndarray) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from isaaclab.utils import configclass
 
-from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlPpoAlgorithmCfg
+from isaaclab_rl.rsl_rl import RslRlDistillationAlgorithmCfg, RslRlMLPModelCfg, RslRlPpoAlgorithmCfg
 
 
 @configclass
@@ -25,7 +25,21 @@ class MoREModelCfg(RslRlMLPModelCfg):
 
 
 @configclass
-class MoEPPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
+class ResumablePPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
+    """:class:`~dex_more.rl.resumable.ResumablePPO`: PPO whose checkpoints resume the step counter and iteration."""
+
+    class_name: str = "dex_more.rl.resumable:ResumablePPO"
+
+
+@configclass
+class ResumableDistillationAlgorithmCfg(RslRlDistillationAlgorithmCfg):
+    """:class:`~dex_more.rl.resumable.ResumableDistillation`: DAgger, resumable like :class:`ResumablePPOAlgorithmCfg`."""
+
+    class_name: str = "dex_more.rl.resumable:ResumableDistillation"
+
+
+@configclass
+class MoEPPOAlgorithmCfg(ResumablePPOAlgorithmCfg):
     """:class:`~dex_more.rl.moe_ppo.MoEPPO`: PPO plus the routing losses."""
 
     class_name: str = "dex_more.rl.moe_ppo:MoEPPO"

@@ -21,6 +21,9 @@ from ..errors import DataFormatError, describe
 TRAINING_STATE_KEYS = ("actor_state_dict", "critic_state_dict", "optimizer_state_dict", "iter")
 """What RSL-RL's ``OnPolicyRunner.load`` reads from a checkpoint to resume training (a player reads the actor)."""
 
+ENV_STATE_KEY = "env_state"
+"""The env's state a :mod:`dex_more.rl.resumable` algorithm saves beside the models: ``{"common_step_counter": int}``."""
+
 
 class CheckpointError(DataFormatError):
     """A checkpoint or run folder that cannot serve: unreadable, malformed, of another task, or of another shape."""
@@ -95,7 +98,30 @@ def read_checkpoint(checkpoint: str, required: tuple[str, ...] = ("actor_state_d
                     raise CheckpointError(checkpoint, f"{key}.{name}", describe(tensor), "a tensor")
                 if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
                     raise CheckpointError(checkpoint, f"{key}.{name}", "NaN or infinite weights", "finite weights")
+    if ENV_STATE_KEY in state:
+        value = state[ENV_STATE_KEY]
+        if not isinstance(value, Mapping):
+            raise CheckpointError(checkpoint, ENV_STATE_KEY, describe(value), "a mapping {common_step_counter: int}")
+        counter = value.get("common_step_counter")
+        if isinstance(counter, bool) or not isinstance(counter, int) or counter < 0:
+            raise CheckpointError(checkpoint, f"{ENV_STATE_KEY}.common_step_counter", describe(counter),
+                                  "the env steps taken so far (an int >= 0)")
     return state
+
+
+def env_state(env) -> dict:
+    """What a resumed run needs of ``env`` (any wrapper of a manager-based RL env) to go on where it stopped: the
+    step counter its curricula and decays key on."""
+    return {"common_step_counter": int(env.unwrapped.common_step_counter)}
+
+
+def restore_env_state(env, state: Mapping) -> None:
+    """Put :func:`env_state`'s ``state`` back into a freshly built ``env`` and apply the curricula at that step to
+    every env (they apply at resets, and every env of a fresh run has just reset)."""
+    base = env.unwrapped
+    base.common_step_counter = int(state["common_step_counter"])
+    if getattr(base, "curriculum_manager", None) is not None:
+        base.curriculum_manager.compute(env_ids=None)
 
 
 def _read_yaml(checkpoint: str, name: str, what: str) -> dict:

@@ -7,10 +7,10 @@ routing statistics of the update: load fraction per expert, router entropy, mean
 """
 from __future__ import annotations
 
-from rsl_rl.algorithms import PPO
+from .resumable import ResumablePPO
 
 
-class MoEPPO(PPO):
+class MoEPPO(ResumablePPO):
     def __init__(self, actor, critic, storage, load_balance_coef: float = 0.01, router_entropy_coef: float = 0.01,
                  **kwargs) -> None:
         super().__init__(actor, critic, storage, **kwargs)

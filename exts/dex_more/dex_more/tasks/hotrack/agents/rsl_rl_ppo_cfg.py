@@ -3,10 +3,10 @@ run: horizon 32, minibatch 2048, Adam 5e-4 with decay, 6144 envs; the defaults h
 with --num_envs. No device: it follows --device."""
 from isaaclab.utils import configclass
 
-from isaaclab_rl.rsl_rl import (RslRlDistillationAlgorithmCfg, RslRlDistillationRunnerCfg, RslRlMLPModelCfg,
-                                RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg)
+from isaaclab_rl.rsl_rl import RslRlDistillationRunnerCfg, RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg
 
-from dex_more.rl.cfg import MoEPPOAlgorithmCfg, MoREModelCfg, PointCloudStudentCfg
+from dex_more.rl.cfg import (MoEPPOAlgorithmCfg, MoREModelCfg, PointCloudStudentCfg, ResumableDistillationAlgorithmCfg,
+                             ResumablePPOAlgorithmCfg)
 
 
 @configclass
@@ -20,7 +20,7 @@ class HOTrackPPORunnerCfg(RslRlOnPolicyRunnerCfg):
         distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.5),
     )
     critic = RslRlMLPModelCfg(hidden_dims=[512, 256, 128], activation="elu", obs_normalization=True)
-    algorithm = RslRlPpoAlgorithmCfg(
+    algorithm = ResumablePPOAlgorithmCfg(
         value_loss_coef=1.0, use_clipped_value_loss=True, clip_param=0.2, entropy_coef=0.0,
         num_learning_epochs=5, num_mini_batches=4, learning_rate=5e-4, schedule="adaptive",
         gamma=0.99, lam=0.95, desired_kl=0.016, max_grad_norm=1.0,
@@ -78,5 +78,5 @@ class HOTrackDistillationRunnerCfg(RslRlDistillationRunnerCfg):
         obs_normalization=True, distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.1),
     )
     teacher = HOTrackResidualPPORunnerCfg().actor
-    algorithm = RslRlDistillationAlgorithmCfg(num_learning_epochs=2, learning_rate=1e-3, gradient_length=16,
-                                              max_grad_norm=1.0)
+    algorithm = ResumableDistillationAlgorithmCfg(num_learning_epochs=2, learning_rate=1e-3, gradient_length=16,
+                                                  max_grad_norm=1.0)
