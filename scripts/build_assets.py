@@ -136,6 +136,17 @@ def _strip(root: ET.Element, src: HandSource) -> None:
                 d.remove(el)
 
 
+def _drop_massless_inertials(root: ET.Element) -> None:
+    """robosuite's Inspire mount body (``right_hand``) states ``<inertial mass="0" .../>``: the converter then
+    authors a MassAPI of mass 0, which Newton and the USD parser warn about on every env build ("zero mass and zero
+    inertia despite having the MassAPI", "possibly invalid inertia tensor"). Without the element the body is what
+    MuJoCo made of it anyway (massless, welded to its parent), as the hand's other mount bodies already are."""
+    for body in root.iter("body"):
+        for inertial in list(body.findall("inertial")):
+            if float(inertial.get("mass", "1")) == 0.0:
+                body.remove(inertial)
+
+
 def _drop_bodies(root: ET.Element, src: HandSource) -> None:
     wb = root.find("worldbody")
     for name in src.drop_bodies:
@@ -220,6 +231,7 @@ def prepare_hand(name: str, src: HandSource, out_dir: str) -> str:
         root = tree.getroot()
         root.set("model", name)  # no spaces: the model name ends up in prim and file names
         _strip(root, src)
+        _drop_massless_inertials(root)
         _drop_bodies(root, src)
         _copy_meshes(root, os.path.join(tmp, xml_dir), out_dir)
     # the original keeps its own relative mesh paths; point it at the copies so it stays loadable

@@ -62,8 +62,13 @@ def main() -> int:
         raise SystemExit(f"error: no clip for hands {sides} in {a.clips or 'the bundled manifest'}")
     results = []
     try:
-        for clip in tqdm(chosen, desc="evaluate", unit="clip", file=sys.stdout):
-            results.append(evaluate_clip(a.task, a.checkpoint, clip, a.clips, a.rollouts, a.seed, a.device))
+        bar = tqdm(chosen, desc="evaluate", unit="clip", file=sys.stdout)
+        for clip in bar:
+            r = evaluate_clip(a.task, a.checkpoint, clip, a.clips, a.rollouts, a.seed, a.device)
+            errors = " ".join(f"{k} {v:.3f}" for k, v in r.all_rollout_metrics.items())
+            bar.write(f"[evaluate] {clip}: {r.successes}/{r.rollouts} succeeded, length {min(r.lengths)}-"
+                      f"{max(r.lengths)} | all rollouts: {errors}")
+            results.append(r)
     except (DataFormatError, FileNotFoundError) as e:  # a run folder's imitators, a clip the manifest lists
         raise SystemExit(f"error: {e}") from None
     table = summarize(results)

@@ -3,6 +3,10 @@
 
     ./dex python scripts/play.py --task Dex-HOTrack-Imitator-v0 --checkpoint logs/rsl_rl/<task>/<run>/model_399.pt
     ./dex python scripts/play.py --task Dex-HOTrack-Bimanual-v0 --checkpoint PATH --episodes 4 --export
+    ./dex python scripts/play.py --task Dex-HOTrack-Bimanual-v0 --checkpoint PATH --viz viser   # in a web browser
+
+``--viz viser`` serves the rollout as a 3-D scene at a printed local address (any browser, no GPU needed), in real
+time, with pause / reset buttons, and plays episodes until Ctrl-C (or ``--episodes``).
 
 Residual checkpoints find their imitators in their run's params/env.yaml (override with
 ``env.actions.hand_<side>.imitator_checkpoint=PATH``). ``--export`` writes TorchScript and ONNX policies
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from dex_more.runtime import configure_process  # noqa: E402  (before torch and Warp load)
 
@@ -38,7 +43,7 @@ def main() -> int:
     p.add_argument("--task", required=True)
     p.add_argument("--checkpoint", required=True, help="model_<iter>.pt of a run")
     p.add_argument("--num_envs", type=int, default=1)
-    p.add_argument("--episodes", type=int, default=1, help="episodes per env")
+    p.add_argument("--episodes", type=int, default=None, help="episodes per env (default 1; --viz: until Ctrl-C)")
     p.add_argument("--device", default="cpu")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--export", action="store_true", help="also export TorchScript + ONNX to <run>/exported/")
@@ -46,10 +51,18 @@ def main() -> int:
                    help="record the rollout (hands, objects, the reference as a ghost) to a time-sampled USD file")
     p.add_argument("--gif", default=None, metavar="FILE.gif",
                    help="draw env 0's rollout (robot and reference keypoints, objects) into an animated GIF")
+    p.add_argument("--viz", choices=("viser",), default=None,
+                   help="watch in a web browser (Isaac Lab's viser visualizer): serves the scene at a printed address, "
+                        "plays in real time until Ctrl-C or --episodes")
+    p.add_argument("--port", type=int, default=8080, help="--viz: the web server's port (default 8080)")
+    p.add_argument("--address", default="127.0.0.1",
+                   help="--viz: the address to serve on (default loopback; 0.0.0.0 for other machines)")
     p.add_argument("--gui", action="store_true",
                    help="inside an Isaac Lab install with Isaac Sim: play in its GUI (Isaac Lab's RSL-RL player; "
                         "add presets=physx for PhysX)")
     a, overrides = p.parse_known_args()
+    watch = a.viz is not None
+    episodes = a.episodes if a.episodes is not None else (sys.maxsize if watch else 1)
     if a.gui:
         import dex_more.tasks  # noqa: F401
         from isaaclab_rl.entrypoints.backends import play_rsl_rl
@@ -60,12 +73,27 @@ def main() -> int:
     from dex_more.errors import DataFormatError
     from dex_more.rl.rollout import build_policy_env
 
-    if a.num_envs < 1 or a.episodes < 1:
+    if a.num_envs < 1 or episodes < 1:
         raise SystemExit(f"error: --num_envs {a.num_envs} --episodes {a.episodes}: expected at least 1 of each")
+    visualizers = []
+    if watch:
+        from dex_more.viewer import web_viewer_cfg
+
+        visualizers.append(web_viewer_cfg(a.port, a.address))
     try:
-        env, runner, policy = build_policy_env(a.task, a.checkpoint, a.num_envs, a.device, overrides, seed=a.seed)
+        env, runner, policy = build_policy_env(a.task, a.checkpoint, a.num_envs, a.device, overrides, seed=a.seed,
+                                               visualizers=visualizers)
     except (DataFormatError, FileNotFoundError) as e:
         raise SystemExit(f"error: {e}") from None
+    if watch:
+        from dex_more.viewer import served_urls, share_camera
+
+        share_camera(env.unwrapped.sim)
+        urls = served_urls(env.unwrapped.sim, a.address)
+        if not urls:
+            env.close()
+            raise SystemExit("error: --viz viser: the viewer did not start (see the messages above)")
+        print(f"[play] watch it at {urls[0]} (Ctrl-C stops)", flush=True)
     if a.export:
         out = os.path.join(os.path.dirname(os.path.abspath(a.checkpoint)), "exported")
         runner.export_policy_to_jit(path=out, filename="policy.pt")
@@ -90,28 +118,36 @@ def main() -> int:
     done_count = torch.zeros(base.num_envs, dtype=torch.long)
     sums, steps = {}, torch.zeros(base.num_envs)
     episode = 0
-    with torch.inference_mode():
-        while int(done_count.min()) < a.episodes:
-            obs, _, dones, extras = env.step(policy(obs))
-            if recorder is not None:
-                recorder.record()
-            if animation is not None and done_count[0] < 1:
-                animation.capture()
-            steps += 1
-            if cmd is not None:
-                for k, v in cmd.step_metrics.items():
-                    sums[k] = sums.get(k, torch.zeros(base.num_envs)) + v.cpu()
-            for i in dones.nonzero().flatten().tolist():
-                if done_count[i] >= a.episodes:
-                    continue
-                success = bool(base.reset_time_outs[i]) and not bool(base.reset_terminated[i])
-                line = " ".join(f"{k} {float(s[i] / steps[i]):.3f}" for k, s in sums.items())
-                print(f"[play] episode {episode}: env {i} length {int(steps[i])} success {success} | {line}")
-                episode += 1
-                done_count[i] += 1
-                steps[i] = 0
-                for s in sums.values():
-                    s[i] = 0
+    step_dt, next_step = base.step_dt, time.monotonic()
+    try:
+        with torch.inference_mode():
+            while int(done_count.min()) < episodes:
+                if watch:  # real time (or slower, never catching up in a burst): the browser shows the motion
+                    now = time.monotonic()
+                    next_step = max(next_step + step_dt, now)
+                    time.sleep(next_step - now)
+                obs, _, dones, extras = env.step(policy(obs))
+                if recorder is not None:
+                    recorder.record()
+                if animation is not None and done_count[0] < 1:
+                    animation.capture()
+                steps += 1
+                if cmd is not None:
+                    for k, v in cmd.step_metrics.items():
+                        sums[k] = sums.get(k, torch.zeros(base.num_envs)) + v.cpu()
+                for i in dones.nonzero().flatten().tolist():
+                    if done_count[i] >= episodes:
+                        continue
+                    success = bool(base.reset_time_outs[i]) and not bool(base.reset_terminated[i])
+                    line = " ".join(f"{k} {float(s[i] / steps[i]):.3f}" for k, s in sums.items())
+                    print(f"[play] episode {episode}: env {i} length {int(steps[i])} success {success} | {line}")
+                    episode += 1
+                    done_count[i] += 1
+                    steps[i] = 0
+                    for s in sums.values():
+                        s[i] = 0
+    except KeyboardInterrupt:
+        print("[play] stopped")
     if recorder is not None:
         print(f"[play] recorded {recorder.frame} frames to {recorder.close()} (open it in Isaac Sim or usdview)")
     if animation is not None:

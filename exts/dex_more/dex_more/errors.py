@@ -48,14 +48,15 @@ def is_positive_number(value) -> bool:
 
 
 def numeric_array(error: type[DataFormatError], source: str, field: str, value, shape: tuple, *,
-                  finite: bool = True, min_rows: int = 0, expected: str | None = None,
+                  finite: bool = True, min_rows: int = 0, rows: str = "rows", expected: str | None = None,
                   integer: bool = False) -> np.ndarray:
     """``value`` as float64 (``integer``: int64) of ``shape`` (None: any size), or ``error`` naming ``source`` and
     ``field``.
 
     Refused: None, strings (also arrays of digit strings, which numpy would silently parse), object and complex
-    arrays, ragged lists, a wrong shape, fewer than ``min_rows`` rows, (``finite``) NaN or infinity, and
-    (``integer``) floating-point values: indices stored as floats are a writer's mistake, not something to round.
+    arrays, ragged lists, a wrong shape, fewer than ``min_rows`` rows (named ``rows`` in the message: "frames" for a
+    trajectory), (``finite``) NaN or infinity, and (``integer``) floating-point values: indices stored as floats
+    are a writer's mistake, not something to round.
     torch tensors are read as numpy arrays. ``expected`` replaces "numbers of shape ..." in the message.
     """
     want = expected or f"{'integers' if integer else 'numbers'} of shape {shape_text(shape)}"
@@ -73,7 +74,7 @@ def numeric_array(error: type[DataFormatError], source: str, field: str, value, 
     if arr.ndim != len(shape) or any(e is not None and a != e for a, e in zip(arr.shape, shape)):
         raise error(source, field, f"shape {tuple(arr.shape)}", want)
     if arr.ndim and len(arr) < min_rows:
-        raise error(source, field, f"{len(arr)} rows", f"at least {min_rows} rows")
+        raise error(source, field, f"{len(arr)} {rows}", f"at least {min_rows} {rows}")
     if finite and not np.all(np.isfinite(arr)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
         raise error(source, field, f"a non-finite value ({arr[bad]}) at index {bad}", "finite numbers only")

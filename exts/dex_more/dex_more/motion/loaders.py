@@ -27,7 +27,7 @@ def _array(src, data, key, shape, min_frames=0):
     """``data[key]`` as float64 of ``shape`` (None entries: any size), finite; errors name ``key`` as stored."""
     if key not in data:
         raise MotionFormatError(src, key, "nothing (missing key)", f"an array of shape {shape_text(shape)}")
-    return numeric_array(MotionFormatError, src, key, data[key], shape, min_frames=min_frames)
+    return numeric_array(MotionFormatError, src, key, data[key], shape, min_rows=min_frames, rows="frames")
 
 
 def _quaternions(src, data, key, T, renormalize: bool) -> np.ndarray:

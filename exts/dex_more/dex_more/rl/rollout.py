@@ -1,12 +1,29 @@
 """Build a task with a trained policy for playing or evaluating it (headless, any device)."""
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import sys
+
+
+@contextlib.contextmanager
+def quiet_stdout():
+    """Hold back what building an env and a runner prints (Isaac Lab's table of every manager, rsl_rl's repr of every
+    model: hundreds of lines, useful when training, noise when playing or evaluating); shown if the build fails."""
+    held = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(held):
+            yield
+    except BaseException:
+        sys.stdout.write(held.getvalue())
+        raise
 
 
 def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str = "cpu",
-                     overrides: list[str] | None = None, eval_mode: bool = True, seed: int = 0):
-    """(RslRlVecEnvWrapper env, OnPolicyRunner with the checkpoint loaded, deterministic policy)."""
+                     overrides: list[str] | None = None, eval_mode: bool = True, seed: int = 0, visualizers=()):
+    """(RslRlVecEnvWrapper env, OnPolicyRunner with the checkpoint loaded, deterministic policy); ``visualizers``:
+    Isaac Lab visualizer configs the env's simulation serves (:func:`dex_more.viewer.web_viewer_cfg`)."""
     import importlib.metadata as md
 
     import gymnasium as gym
@@ -33,16 +50,20 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
     for o in overrides:
         if o.startswith("env.actions.hand_") and ".imitator_checkpoint=" in o:
             check_frozen_actor(o.split("=", 1)[1])
-    env_cfg, agent_cfg = resolve_task_config(task, "rsl_rl_cfg_entry_point", overrides=overrides)
+    with quiet_stdout():
+        env_cfg, agent_cfg = resolve_task_config(task, "rsl_rl_cfg_entry_point", overrides=overrides)
     env_cfg.scene.num_envs = num_envs
     env_cfg.sim.device = device
+    if visualizers:
+        env_cfg.sim.visualizer_cfgs = list(visualizers)
     env_cfg.seed = seed
     if eval_mode and hasattr(env_cfg, "commands") and hasattr(env_cfg.commands, MOTION_COMMAND):
         getattr(env_cfg.commands, MOTION_COMMAND).eval_mode = True
     agent_cfg.device = device
     agent_cfg = handle_deprecated_rsl_rl_cfg(agent_cfg, md.version("rsl-rl-lib"))
-    env = RslRlVecEnvWrapper(gym.make(task, cfg=env_cfg), clip_actions=agent_cfg.clip_actions)
-    runner = create_rsl_rl_runner(env, agent_cfg)
+    with quiet_stdout():
+        env = RslRlVecEnvWrapper(gym.make(task, cfg=env_cfg), clip_actions=agent_cfg.clip_actions)
+        runner = create_rsl_rl_runner(env, agent_cfg)
     try:
         # the actor is all a player needs; a checkpoint without critic or optimizer state still plays
         runner.load(checkpoint, load_cfg={"actor": True}, map_location=device)
