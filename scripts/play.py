@@ -27,6 +27,8 @@ configure_process()
 
 import torch  # noqa: E402
 
+from dex_more.viewer import DEFAULT_PORT, VIEWERS  # noqa: E402
+
 
 def export_error(actor, obs, path: str) -> float:
     """Largest difference between the exported TorchScript policy and the eager actor on ``obs``."""
@@ -51,10 +53,11 @@ def main() -> int:
                    help="record the rollout (hands, objects, the reference as a ghost) to a time-sampled USD file")
     p.add_argument("--gif", default=None, metavar="FILE.gif",
                    help="draw env 0's rollout (robot and reference keypoints, objects) into an animated GIF")
-    p.add_argument("--viz", choices=("viser",), default=None,
+    p.add_argument("--viz", choices=VIEWERS, default=None,
                    help="watch in a web browser (Isaac Lab's viser visualizer): serves the scene at a printed address, "
                         "plays in real time until Ctrl-C or --episodes")
-    p.add_argument("--port", type=int, default=8080, help="--viz: the web server's port (default 8080)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help=f"--viz: the web server's port (default {DEFAULT_PORT}; the next free one if it is taken)")
     p.add_argument("--address", default="127.0.0.1",
                    help="--viz: the address to serve on (default loopback; 0.0.0.0 for other machines)")
     p.add_argument("--gui", action="store_true",

@@ -66,6 +66,9 @@ def test_clusters_are_seeded_and_centre_objects_are_nearest(object_set):
             sc.cluster_codes(codes, k=bad)
 
 
+FIRST_WEIGHT = next(iter(torch.load(f"{DEFAULT_OBJECT_SET}/{sc.ENCODER_FILE}", weights_only=True)["state_dict"]))
+
+
 def _encoder_with(change):
     def write(path):
         blob = torch.load(f"{DEFAULT_OBJECT_SET}/{sc.ENCODER_FILE}", weights_only=True)
@@ -82,6 +85,18 @@ BAD_ENCODERS = {  # case: (how to write the file, field)
     "code_dim of another encoder": (_encoder_with(lambda b: b.update(code_dim=32)), "state_dict"),
     "no weights": (_encoder_with(lambda b: b.pop("state_dict")), "state_dict"),
     "a weight missing": (_encoder_with(lambda b: b["state_dict"].pop(next(iter(b["state_dict"])))), "state_dict"),
+    "code_dim zero": (_encoder_with(lambda b: b.update(code_dim=0)), "code_dim"),
+    "code_dim negative": (_encoder_with(lambda b: b.update(code_dim=-64)), "code_dim"),
+    "code_dim true": (_encoder_with(lambda b: b.update(code_dim=True)), "code_dim"),
+    "code_dim a float": (_encoder_with(lambda b: b.update(code_dim=64.0)), "code_dim"),
+    "weights a list": (_encoder_with(lambda b: b.update(state_dict=list(b["state_dict"].values()))), "state_dict"),
+    "weights a tensor": (_encoder_with(lambda b: b.update(state_dict=torch.zeros(3))), "state_dict"),
+    "a weight of another shape": (_encoder_with(lambda b: b["state_dict"].update(
+        {k: v[:-1] for k, v in list(b["state_dict"].items())[:1]})), "state_dict"),
+    "a NaN weight": (_encoder_with(lambda b: b["state_dict"][FIRST_WEIGHT].view(-1).__setitem__(0, float("nan"))),
+                     f"state_dict.{FIRST_WEIGHT}"),
+    "a weight that is a string": (_encoder_with(lambda b: b["state_dict"].update({FIRST_WEIGHT: "zeros"})),
+                                  f"state_dict.{FIRST_WEIGHT}"),
 }
 
 

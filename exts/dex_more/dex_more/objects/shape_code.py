@@ -145,9 +145,17 @@ def load_encoder(path: str) -> PointNetEncoder:
     if isinstance(code_dim, bool) or not isinstance(code_dim, int) or code_dim < 1:
         raise ObjectFormatError(path, "code_dim", describe(code_dim) if "code_dim" in blob else "nothing",
                                 "the code size (an int >= 1)")
+    weights = blob.get("state_dict")
+    if not isinstance(weights, dict):
+        raise ObjectFormatError(path, "state_dict", describe(weights) if "state_dict" in blob else "nothing",
+                                "a state dict {parameter name: tensor}")
+    for name, tensor in weights.items():
+        if not isinstance(tensor, torch.Tensor) or not bool(torch.isfinite(tensor).all()):
+            raise ObjectFormatError(path, f"state_dict.{name}", "NaN or infinite weights" if
+                                    isinstance(tensor, torch.Tensor) else describe(tensor), "finite weight tensors")
     encoder = PointNetEncoder(code_dim)
     try:
-        encoder.load_state_dict(blob.get("state_dict"))
+        encoder.load_state_dict(weights)
     except Exception as e:  # noqa: BLE001  (missing, foreign or wrongly shaped weights)
         raise ObjectFormatError(path, "state_dict", f"weights that do not fit ({str(e)[:120]})",
                                 f"a PointNet encoder's state dict with {code_dim}-d codes") from None
