@@ -5,8 +5,9 @@
     ./dex python scripts/play.py --task Dex-HOTrack-Bimanual-v0 --checkpoint PATH --episodes 4 --export
     ./dex python scripts/play.py --task Dex-HOTrack-Bimanual-v0 --checkpoint PATH --viz viser   # in a web browser
 
-``--viz viser`` serves the rollout as a 3-D scene at a printed local address (any browser, no GPU needed), in real
-time, with pause / reset buttons, and plays episodes until Ctrl-C (or ``--episodes``).
+``--viz viser`` serves the rollout as a 3-D scene at a printed local address (any browser, no GPU needed), the
+reference as a ghost (green: its hand keypoints, orange: its objects' centres), in real time, with pause / reset
+buttons, and plays episodes until Ctrl-C (or ``--episodes``).
 
 Residual checkpoints find their imitators in their run's params/env.yaml (override with
 ``env.actions.hand_<side>.imitator_checkpoint=PATH``). ``--export`` writes TorchScript and ONNX policies

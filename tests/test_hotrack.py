@@ -275,6 +275,37 @@ class TestOnTheRightHandTask:
             env.scene.update(env.physics_dt)
         assert bool(_done(env, "right_contact_lost")[0])
 
+    def test_the_reference_ghost_is_drawn_on_the_reference_state(self, right_env):
+        """``play.py --viz`` draws the reference as a ghost (the motion command's debug_vis): with the reference state
+        of the tracked frame written into physics, its spheres sit on the robot's keypoints and on the object, in the
+        world frame (env origins added), one sphere per mapped keypoint and per object."""
+        env = right_env
+        cmd = env.command_manager.get_term("motion")
+        drawn, frame = {}, cmd.frame.clone()
+        cmd.set_debug_vis(True)
+        try:
+            cmd._ghost.visualize = lambda **markers: drawn.update(markers)  # what would reach the visualizers
+            cmd.frame[:] = cmd.lengths[cmd.clip] // 2  # mid-clip, where consecutive frames differ
+            cmd.write_reference_state(torch.arange(env.num_envs), offset=0)
+            env.state_changed()
+            cmd._debug_vis_callback(None)
+            stored = cmd.keypoints["right"][cmd.clip, cmd.frame]  # the clip's table at the tracked frame
+        finally:
+            cmd.set_debug_vis(False)
+            del cmd._ghost.visualize
+            cmd.frame[:] = frame
+        mask = cmd.keypoint_mask["right"]
+        n = int(mask.sum())
+        assert drawn["marker_indices"].tolist() == [0] * (NUM_ENVS * n) + [1] * NUM_ENVS
+        origins = env.scene.env_origins
+        expected = (stored[:, mask] + origins[:, None]).reshape(-1, 3)
+        assert torch.allclose(drawn["translations"][: NUM_ENVS * n], expected, atol=1e-6)
+        robot = (env.hands["right"].keypoints[:, mask] + origins[:, None]).reshape(-1, 3)
+        assert float((drawn["translations"][: NUM_ENVS * n] - robot).norm(dim=-1).max()) < 0.002
+        obj = env.scene["object_0"].data.root_pos_w.torch
+        assert float((drawn["translations"][NUM_ENVS * n:] - obj).norm(dim=-1).max()) < 0.002
+        assert float(origins.norm(dim=-1).max()) > 0.1  # the envs are apart: a missing origin would show
+
     def test_metrics_match_an_independent_numpy_computation(self, right_env):
         env = right_env
         env.reset()

@@ -13,9 +13,7 @@ import warp as wp
 
 from .mano import MANO_BONES
 from .mdp.commands import MOTION_COMMAND, reference_motion
-
-GHOST_HAND = (0.2, 0.85, 0.3)
-GHOST_OBJECT = (1.0, 0.6, 0.1)
+from .mdp.commands_cfg import GHOST_HAND, GHOST_OBJECT
 
 
 class RolloutRecorder:

@@ -228,6 +228,28 @@ class ReferenceMotionCommand(CommandTerm):
             progress = min(1.0, self._env.common_step_counter / self.cfg.threshold_decay_steps)
             self.threshold_scale = 1.0 - (1.0 - self.cfg.final_threshold_scale) * progress
 
+    def _set_debug_vis_impl(self, debug_vis: bool):
+        """The reference as a ghost (``cfg.ghost_markers``), created on first use."""
+        if debug_vis and not hasattr(self, "_ghost"):
+            from isaaclab.markers import VisualizationMarkers
+
+            self._ghost = VisualizationMarkers(self.cfg.ghost_markers)
+        if hasattr(self, "_ghost"):
+            self._ghost.set_visibility(debug_vis)
+
+    def _debug_vis_callback(self, event):
+        """Move the ghost to the frame the policy is tracking (``frame``): keypoints of each hand, object centres."""
+        origins = self._env.scene.env_origins
+        points, kinds = [], []
+        for s in self.sides:
+            kp = self.ref(self.keypoints, s, offset=0)[:, self.keypoint_mask[s]] + origins[:, None]
+            points.append(kp.reshape(-1, 3))
+            kinds.append(torch.zeros(len(points[-1]), dtype=torch.long, device=self.device))
+        for pose in self.object_pose:
+            points.append(self.ref(pose, offset=0)[:, :3] + origins)
+            kinds.append(torch.ones(len(points[-1]), dtype=torch.long, device=self.device))
+        self._ghost.visualize(translations=torch.cat(points), marker_indices=torch.cat(kinds))
+
     def _update_metrics(self):
         """E_t, E_r (first object), E_j, E_ft (hands averaged) of the state vs ``frame + 1``; episode means."""
         m = {}

@@ -5,7 +5,9 @@ from dataclasses import MISSING
 
 import numpy as np
 
+import isaaclab.sim as sim_utils
 from isaaclab.managers import CommandTermCfg
+from isaaclab.markers import VisualizationMarkersCfg
 from isaaclab.utils import configclass
 
 from dex_more.motion.library import DEFAULT_MANIFEST, load_clips, read_manifest, select_clips
@@ -19,6 +21,16 @@ def _as_list(value) -> list[str]:
     if isinstance(value, str):
         return [v.strip() for v in value.strip("[]").split(",") if v.strip()]
     return [str(v) for v in value]
+
+
+GHOST_HAND = (0.2, 0.85, 0.3)
+"""Colour (RGB) of the reference hands' keypoints wherever the reference is drawn as a ghost."""
+GHOST_OBJECT = (1.0, 0.6, 0.1)
+"""Colour (RGB) of the reference objects' centres."""
+
+
+def _sphere(radius: float, color: tuple[float, float, float]) -> sim_utils.SphereCfg:
+    return sim_utils.SphereCfg(radius=radius, visual_material=sim_utils.PreviewSurfaceCfg(diffuse_color=color))
 
 
 @configclass
@@ -45,6 +57,11 @@ class ReferenceMotionCommandCfg(CommandTermCfg):
     final_threshold_scale: float = 0.7
     """Termination scale s at the end of the curriculum and in evaluation (ManipTrans: 0.7); termination
     thresholds are their configured values at this s."""
+    ghost_markers: VisualizationMarkersCfg = VisualizationMarkersCfg(
+        prim_path="/Visuals/ReferenceMotion",
+        markers={"hand_keypoint": _sphere(0.006, GHOST_HAND), "object_centre": _sphere(0.012, GHOST_OBJECT)})
+    """The reference drawn as a ghost when ``debug_vis`` is on (``play.py --viz`` turns it on): the target frame's
+    hand keypoints and object centres, in every visualizer of the simulation."""
 
     def resolve_clips_unchecked(self) -> list[ReferenceMotion]:
         """The clips, before the object count is known (the env sizes the scene from them)."""

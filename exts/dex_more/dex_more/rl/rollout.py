@@ -56,6 +56,8 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
     env_cfg.sim.device = device
     if visualizers:
         env_cfg.sim.visualizer_cfgs = list(visualizers)
+        if hasattr(env_cfg, "commands") and hasattr(env_cfg.commands, MOTION_COMMAND):
+            getattr(env_cfg.commands, MOTION_COMMAND).debug_vis = True  # the reference as a ghost
     env_cfg.seed = seed
     if eval_mode and hasattr(env_cfg, "commands") and hasattr(env_cfg.commands, MOTION_COMMAND):
         getattr(env_cfg.commands, MOTION_COMMAND).eval_mode = True
