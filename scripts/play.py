@@ -7,7 +7,7 @@
 
 ``--viz viser`` serves the rollout as a 3-D scene at a printed local address (any browser, no GPU needed), the
 reference as a ghost (green: its hand keypoints, orange: its objects' centres), in real time, with pause / reset
-buttons, and plays episodes until Ctrl-C (or ``--episodes``).
+buttons and a clip selector, and plays episodes until Ctrl-C (or ``--episodes``).
 
 Residual checkpoints find their imitators in their run's params/env.yaml (override with
 ``env.actions.hand_<side>.imitator_checkpoint=PATH``). ``--export`` writes TorchScript and ONNX policies
@@ -122,6 +122,11 @@ def main() -> int:
     done_count = torch.zeros(base.num_envs, dtype=torch.long)
     sums, steps = {}, torch.zeros(base.num_envs)
     episode = 0
+    picked = []  # clips chosen in the browser (the viewer's thread appends; this loop applies them)
+    if watch and cmd is not None:
+        from dex_more.viewer import add_clip_selector
+
+        add_clip_selector(base.sim, [c.name for c in cmd.clips], picked.append)
     step_dt, next_step = base.step_dt, time.monotonic()
     try:
         with torch.inference_mode():
@@ -130,6 +135,15 @@ def main() -> int:
                     now = time.monotonic()
                     next_step = max(next_step + step_dt, now)
                     time.sleep(next_step - now)
+                if picked:  # a new clip from the start: every env resets into it
+                    clip = picked.pop()
+                    picked.clear()
+                    cmd.play_clip(clip)
+                    obs, _ = env.reset()
+                    steps.zero_()
+                    for s in sums.values():
+                        s.zero_()
+                    print(f"[play] clip {clip or 'any (drawn per episode)'}", flush=True)
                 obs, _, dones, extras = env.step(policy(obs))
                 if recorder is not None:
                     recorder.record()

@@ -1,5 +1,6 @@
-"""The browser viewer: ``scripts/play.py --viz viser`` serves a trained policy's rollout on loopback, and headless
-Chromium draws it (a screenshot of the 3-D view that is not blank and moves between two frames)."""
+"""The browser viewer: ``scripts/play.py --viz viser`` serves a trained policy's rollout on loopback, headless
+Chromium draws it (a screenshot of the 3-D view that is not blank and moves between two frames), and a clip picked
+in its side panel is the one play.py then plays."""
 from __future__ import annotations
 
 import os
@@ -34,6 +35,29 @@ def _scene(png: bytes) -> np.ndarray:
     return image[int(0.25 * h):int(0.9 * h), int(0.05 * w):int(0.62 * w)]
 
 
+def _pick_last_clip(url: str) -> str:
+    """Open the page, pick the last clip of the "Clip" dropdown; its name."""
+    from playwright.sync_api import sync_playwright
+
+    from dex_more.viewer import ANY_CLIP
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--use-gl=swiftshader",
+                                                                           "--enable-unsafe-swiftshader"])
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 600})
+            page.goto(url)
+            page.get_by_text("Pause Simulation").wait_for(timeout=60_000)  # connected to the running simulation
+            page.locator(f"input:not([type=hidden])[value='{ANY_CLIP}']").click(timeout=60_000)
+            options = page.get_by_role("option").all_inner_texts()
+            assert options[0] == ANY_CLIP and len(options) > 1, options
+            page.get_by_role("option", name=options[-1], exact=True).click()
+            time.sleep(1)
+            return options[-1]
+        finally:
+            browser.close()
+
+
 def test_the_web_viewer_draws_the_rollout_in_a_browser(tmp_path):
     if find_chromium() is None:
         pytest.skip("no Chromium on this machine (Debian: apt-get install chromium); the viewer is untested here")
@@ -59,6 +83,12 @@ def test_the_web_viewer_draws_the_rollout_in_a_browser(tmp_path):
         assert url.startswith("http://127.0.0.1:"), url  # the asked port, or the next free one if it was taken
         first, second = (_scene(png) for png in browser_screenshots(url, count=2, interval=3.0))
         assert play.poll() is None, "play.py stopped while the page was open"
+        # the side panel's clip selector: picking a clip restarts every env in it
+        clip = _pick_last_clip(url)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(line.startswith(f"[play] clip {clip}") for line in log):
+            log.append(play.stdout.readline())
+        assert any(line.startswith(f"[play] clip {clip}") for line in log), "".join(log[-10:])
         # drawn: a scene (ground grid, table, hand) is many colours, a blank canvas one
         for shot in (first, second):
             assert shot.std() > 10 and len(np.unique(shot.reshape(-1, 3), axis=0)) > 50

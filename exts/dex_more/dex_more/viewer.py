@@ -53,6 +53,28 @@ def served_urls(sim, address: str) -> list[str]:
     return urls
 
 
+ANY_CLIP = "(any clip)"
+"""The clip selector's entry for the task's own choice: a clip drawn at random per episode."""
+
+
+def add_clip_selector(sim, clip_names: list[str], on_select) -> bool:
+    """A "Clip" dropdown in the side panel of every web viewer of ``sim``; ``on_select(name)`` (None for
+    :data:`ANY_CLIP`) runs in the server's thread when a browser picks one. False where no viewer has a panel."""
+    added = False
+    for visualizer in sim.visualizers:
+        server = getattr(getattr(visualizer, "_viewer", None), "_server", None)
+        if server is None or not hasattr(server, "gui"):
+            continue
+        dropdown = server.gui.add_dropdown("Clip", options=(ANY_CLIP, *clip_names), initial_value=ANY_CLIP)
+
+        @dropdown.on_update
+        def _(event, dropdown=dropdown):
+            on_select(None if dropdown.value == ANY_CLIP else dropdown.value)
+
+        added = True
+    return added
+
+
 def share_camera(sim) -> None:
     """Give every browser that connects the configured view of env 0. Isaac Lab sets the camera of the clients
     connected when the viewer starts; newton's ViewerViser keeps its own request (``set_camera``: position, pitch,

@@ -64,6 +64,8 @@ class ReferenceMotionCommand(CommandTerm):
         self._build_reference()
         # per-env state, always modified in place (the lookup cache is keyed on their versions)
         self.clip = torch.zeros(self.num_envs, dtype=torch.long, device=self.device)
+        self.clip_choice: int | None = None
+        """Index of the clip every reset starts (:meth:`play_clip`); None: a clip drawn at random per env."""
         self.frame = torch.zeros(self.num_envs, dtype=torch.long, device=self.device)
         self._lookup_key: tuple | None = None
         self._lookups: dict = {}
@@ -193,7 +195,10 @@ class ReferenceMotionCommand(CommandTerm):
         if isinstance(env_ids, slice):
             env_ids = torch.arange(self.num_envs, device=self.device)[env_ids]
         n = len(env_ids)
-        self.clip[env_ids] = torch.randint(0, self.num_clips, (n,), device=self.device)
+        if self.clip_choice is None:
+            self.clip[env_ids] = torch.randint(0, self.num_clips, (n,), device=self.device)
+        else:
+            self.clip[env_ids] = self.clip_choice
         if self.cfg.eval_mode:
             self.frame[env_ids] = 0
         else:
@@ -227,6 +232,13 @@ class ReferenceMotionCommand(CommandTerm):
         if not self.cfg.eval_mode and self.cfg.threshold_decay_steps > 0:
             progress = min(1.0, self._env.common_step_counter / self.cfg.threshold_decay_steps)
             self.threshold_scale = 1.0 - (1.0 - self.cfg.final_threshold_scale) * progress
+
+    def play_clip(self, name: str | None) -> None:
+        """From the next reset on, every env tracks clip ``name`` (None: each draws one at random again)."""
+        names = [c.name for c in self.clips]
+        if name is not None and name not in names:
+            raise KeyError(f"no clip '{name}' in this task; its clips: {names}")
+        self.clip_choice = None if name is None else names.index(name)
 
     def _set_debug_vis_impl(self, debug_vis: bool):
         """The reference as a ghost (``cfg.ghost_markers``), created on first use."""
