@@ -93,6 +93,26 @@ def test_reset_writes_the_reference_state_into_physics(task):
         env.close()
 
 
+def test_a_chosen_clip_is_the_one_every_reset_starts():
+    """The viewer's clip selector (``play_clip``): after a reset every env tracks the chosen clip; None draws
+    again; an unknown name is an error that lists the task's clips."""
+    env = make_env("Dex-HOTrack-Imitator-v0")  # four right-hand clips
+    try:
+        cmd = env.command_manager.get_term("motion")
+        names = [c.name for c in cmd.clips]
+        assert len(names) > 1
+        for name in (names[-1], names[0]):
+            cmd.play_clip(name)
+            env.reset()
+            assert cmd.clip.tolist() == [names.index(name)] * NUM_ENVS
+        cmd.play_clip(None)
+        assert cmd.clip_choice is None
+        with pytest.raises(KeyError, match=names[0]):
+            cmd.play_clip("no_such_clip")
+    finally:
+        env.close()
+
+
 # ------------------------------------------------------------------------------------------------ rewards / terminations
 
 
@@ -274,24 +294,6 @@ class TestOnTheRightHandTask:
             env.sim.step()
             env.scene.update(env.physics_dt)
         assert bool(_done(env, "right_contact_lost")[0])
-
-    def test_a_chosen_clip_is_the_one_every_reset_starts(self, right_env):
-        """The viewer's clip selector (``play_clip``): after a reset every env tracks the chosen clip; None draws
-        again; an unknown name is an error that lists the task's clips."""
-        env = right_env
-        cmd = env.command_manager.get_term("motion")
-        names = [c.name for c in cmd.clips]
-        assert len(names) > 1
-        try:
-            for name in (names[-1], names[0]):
-                cmd.play_clip(name)
-                env.reset()
-                assert cmd.clip.tolist() == [names.index(name)] * NUM_ENVS
-        finally:
-            cmd.play_clip(None)
-        assert cmd.clip_choice is None
-        with pytest.raises(KeyError, match=names[0]):
-            cmd.play_clip("no_such_clip")
 
     def test_the_reference_ghost_is_drawn_on_the_reference_state(self, right_env):
         """``play.py --viz`` draws the reference as a ghost (the motion command's debug_vis): with the reference state
