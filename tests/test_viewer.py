@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from dex_more.viewer import browser_screenshots, find_chromium
+from dex_more.viewer import ANY_CLIP, browser_screenshots, connected_page, find_chromium
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TASK = "Dex-HOTrack-Imitator-v0"
@@ -37,25 +37,13 @@ def _scene(png: bytes) -> np.ndarray:
 
 def _pick_last_clip(url: str) -> str:
     """Open the page, pick the last clip of the "Clip" dropdown; its name."""
-    from playwright.sync_api import sync_playwright
-
-    from dex_more.viewer import ANY_CLIP
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--use-gl=swiftshader",
-                                                                           "--enable-unsafe-swiftshader"])
-        try:
-            page = browser.new_page(viewport={"width": 1000, "height": 600})
-            page.goto(url)
-            page.get_by_text("Pause Simulation").wait_for(timeout=60_000)  # connected to the running simulation
-            page.locator(f"input:not([type=hidden])[value='{ANY_CLIP}']").click(timeout=60_000)
-            options = page.get_by_role("option").all_inner_texts()
-            assert options[0] == ANY_CLIP and len(options) > 1, options
-            page.get_by_role("option", name=options[-1], exact=True).click()
-            time.sleep(1)
-            return options[-1]
-        finally:
-            browser.close()
+    with connected_page(url) as page:
+        page.locator(f"input:not([type=hidden])[value='{ANY_CLIP}']").click(timeout=60_000)
+        options = page.get_by_role("option").all_inner_texts()
+        assert options[0] == ANY_CLIP and len(options) > 1, options
+        page.get_by_role("option", name=options[-1], exact=True).click()
+        time.sleep(1)
+        return options[-1]
 
 
 def test_the_web_viewer_draws_the_rollout_in_a_browser(tmp_path):

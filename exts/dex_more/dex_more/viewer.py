@@ -6,6 +6,8 @@ Lab's controls: pause the rendering or the simulation, reset the episode, live p
 """
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from .assets.scene import TABLE_HEIGHT
@@ -43,45 +45,43 @@ def web_viewer_cfg(port: int = DEFAULT_PORT, address: str = "127.0.0.1"):
                               eye=(0.55, -0.55, TABLE_HEIGHT + 0.4), lookat=(0.0, 0.0, TABLE_HEIGHT + 0.1))
 
 
+def _viewers(sim) -> list:
+    """(visualizer, its newton viewer) of every visualizer of ``sim`` that has started one."""
+    pairs = [(v, getattr(v, "_viewer", None)) for v in sim.visualizers]
+    return [(v, viewer) for v, viewer in pairs if viewer is not None]
+
+
+def _servers(sim) -> list:
+    """The viser servers of ``sim``'s web viewers."""
+    return [viewer._server for _, viewer in _viewers(sim) if getattr(viewer, "_server", None) is not None]
+
+
 def served_urls(sim, address: str) -> list[str]:
     """Where the web viewers of ``sim`` listen: viser moves to the next free port when the asked one is taken."""
-    urls = []
-    for visualizer in sim.visualizers:
-        server = getattr(getattr(visualizer, "_viewer", None), "_server", None)
-        if server is not None and hasattr(server, "get_port"):
-            urls.append(f"http://{address}:{server.get_port()}")
-    return urls
+    return [f"http://{address}:{server.get_port()}" for server in _servers(sim)]
 
 
 ANY_CLIP = "(any clip)"
 """The clip selector's entry for the task's own choice: a clip drawn at random per episode."""
 
 
-def add_clip_selector(sim, clip_names: list[str], on_select) -> bool:
+def add_clip_selector(sim, clip_names: list[str], on_select) -> None:
     """A "Clip" dropdown in the side panel of every web viewer of ``sim``; ``on_select(name)`` (None for
-    :data:`ANY_CLIP`) runs in the server's thread when a browser picks one. False where no viewer has a panel."""
-    added = False
-    for visualizer in sim.visualizers:
-        server = getattr(getattr(visualizer, "_viewer", None), "_server", None)
-        if server is None or not hasattr(server, "gui"):
-            continue
+    :data:`ANY_CLIP`) runs in the server's thread when a browser picks one."""
+    for server in _servers(sim):
         dropdown = server.gui.add_dropdown("Clip", options=(ANY_CLIP, *clip_names), initial_value=ANY_CLIP)
 
         @dropdown.on_update
         def _(event, dropdown=dropdown):
             on_select(None if dropdown.value == ANY_CLIP else dropdown.value)
 
-        added = True
-    return added
-
 
 def share_camera(sim) -> None:
     """Give every browser that connects the configured view of env 0. Isaac Lab sets the camera of the clients
     connected when the viewer starts; newton's ViewerViser keeps its own request (``set_camera``: position, pitch,
     yaw [deg]) for later clients, which otherwise open far above the scene."""
-    for visualizer in sim.visualizers:
-        viewer = getattr(visualizer, "_viewer", None)
-        if viewer is None or not hasattr(viewer, "set_camera"):
+    for visualizer, viewer in _viewers(sim):
+        if not hasattr(viewer, "set_camera"):
             continue
         eye, lookat = np.asarray(visualizer.cfg.eye, float), np.asarray(visualizer.cfg.lookat, float)
         front = (lookat - eye) / np.linalg.norm(lookat - eye)
@@ -96,14 +96,10 @@ def find_chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def browser_screenshots(url: str, count: int = 1, interval: float = 3.0, settle: float = 5.0,
-                        size: tuple[int, int] = (1000, 600)) -> list[bytes]:
-    """``count`` PNG screenshots of the viewer at ``url``, ``interval`` s apart, taken by headless Chromium (software
-    WebGL) once the page has connected to the simulation and drawn for ``settle`` s; the software-rendering notice
-    is closed first. Needs ``playwright`` and :func:`find_chromium`."""
-    import time
-
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+@contextlib.contextmanager
+def connected_page(url: str, size: tuple[int, int] = (1000, 600)):
+    """A page of headless Chromium (software WebGL) showing the viewer at ``url``, yielded once it has connected to
+    the running simulation. Needs ``playwright`` and :func:`find_chromium`."""
     from playwright.sync_api import sync_playwright
 
     chromium = find_chromium()
@@ -116,19 +112,31 @@ def browser_screenshots(url: str, count: int = 1, interval: float = 3.0, settle:
             page = browser.new_page(viewport={"width": size[0], "height": size[1]})
             page.goto(url)
             page.get_by_text("Pause Simulation").wait_for(timeout=60_000)  # connected to the running simulation
-            notice = page.locator("#webgl-software-rendering button")
-            try:  # the notice comes once WebGL is up, in software rendering only
-                notice.wait_for(timeout=10_000)
-                time.sleep(0.5)  # let it slide in: a click during its entrance misses it
-                notice.click()
-            except PlaywrightTimeout:
-                pass
-            time.sleep(settle)
-            shots = []
-            for i in range(count):
-                if i:
-                    time.sleep(interval)
-                shots.append(page.screenshot())
-            return shots
+            yield page
         finally:
             browser.close()
+
+
+def browser_screenshots(url: str, count: int = 1, interval: float = 3.0, settle: float = 5.0,
+                        size: tuple[int, int] = (1000, 600)) -> list[bytes]:
+    """``count`` PNG screenshots of the viewer at ``url`` (:func:`connected_page`), ``interval`` s apart, once the
+    page has drawn for ``settle`` s; the software-rendering notice is closed first."""
+    import time
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with connected_page(url, size) as page:
+        notice = page.locator("#webgl-software-rendering button")
+        try:  # the notice comes once WebGL is up, in software rendering only
+            notice.wait_for(timeout=10_000)
+            time.sleep(0.5)  # let it slide in: a click during its entrance misses it
+            notice.click()
+        except PlaywrightTimeout:
+            pass
+        time.sleep(settle)
+        shots = []
+        for i in range(count):
+            if i:
+                time.sleep(interval)
+            shots.append(page.screenshot())
+        return shots
