@@ -12,8 +12,12 @@ buttons and a clip selector, and plays episodes until Ctrl-C (or ``--episodes``)
 Residual checkpoints find their imitators in their run's params/env.yaml (override with
 ``env.actions.hand_<side>.imitator_checkpoint=PATH``). ``--export`` writes TorchScript and ONNX policies
 to ``<run>/exported/``; ``--record rollout.usda`` writes the rollout (and the reference, as a ghost) to a
-time-sampled USD file that Isaac Sim and usdview play; ``--gif rollout.gif`` draws it with matplotlib. For the Isaac Sim GUI (PhysX), use Isaac Lab's player inside an Isaac Lab install:
-``isaaclab.sh -p -m isaaclab_rl.entrypoints ... play`` with this extension installed.
+time-sampled USD file that Isaac Sim and usdview play; ``--gif rollout.gif`` draws it with matplotlib.
+
+``--gui`` (inside an Isaac Lab install with Isaac Sim, ``isaaclab.sh -p scripts/play.py ... --gui``, add
+``presets=physx`` for PhysX) plays in Isaac Sim's window through Isaac Lab's own RSL-RL player, with the run's
+imitators and the reference ghost. Kit and the window itself were not run where this was written (no Isaac Sim);
+the player with the same command line and no visualizer is tested.
 """
 from __future__ import annotations
 
@@ -41,6 +45,43 @@ def export_error(actor, obs, path: str) -> float:
         return float((exported - actor(obs)).abs().max())
 
 
+RECORD_SUFFIXES = (".usd", ".usda", ".usdc")
+
+
+def check_outputs(a: argparse.Namespace) -> None:
+    """Refuse, before the env is built, an output play.py cannot write or would write over."""
+    if a.record and os.path.splitext(a.record)[1].lower() not in RECORD_SUFFIXES:
+        why = (" Rerun recordings are not offered: Isaac Lab 3.0's rerun visualizer saves only the viewer layout to "
+               "its .rrd (the web server it also starts takes the recording's data)."
+               if a.record.lower().endswith(".rrd") else "")
+        raise SystemExit(f"error: --record {a.record}: expected a USD file ({', '.join(RECORD_SUFFIXES)}).{why}")
+    if a.gif and not a.gif.lower().endswith(".gif"):
+        raise SystemExit(f"error: --gif {a.gif}: expected a .gif file")
+    for flag, path in (("--record", a.record), ("--gif", a.gif)):
+        if path and os.path.exists(path) and not a.overwrite:
+            raise SystemExit(f"error: {flag} {path} exists (pass --overwrite to replace it)")
+
+
+def isaaclab_player_argv(a: argparse.Namespace, overrides: list[str], visualizer: str = "kit") -> list[str]:
+    """The command line of Isaac Lab's RSL-RL player (``--gui``: Isaac Sim's window is its ``kit`` visualizer) for
+    play.py's arguments. It adds what that player does not know: a residual run's imitators (from its run folder),
+    the agent on ``--device`` (the player keeps the agent config's ``cuda:0``) and the reference ghost."""
+    import dex_more.tasks  # noqa: F401
+    from dex_more.mdp.commands import MOTION_COMMAND
+    from dex_more.rl.rollout import checked_run_overrides, quiet_stdout
+    from isaaclab_tasks.utils import resolve_task_config
+
+    overrides = checked_run_overrides(a.task, a.checkpoint, overrides)
+    if not any(o.startswith("agent.device=") for o in overrides):
+        overrides.append(f"agent.device={a.device}")
+    with quiet_stdout():
+        env_cfg, _ = resolve_task_config(a.task, "rsl_rl_cfg_entry_point")
+    if hasattr(getattr(env_cfg, "commands", None), MOTION_COMMAND):
+        overrides.append(f"env.commands.{MOTION_COMMAND}.debug_vis=true")
+    return ["--task", a.task, "--checkpoint", os.path.abspath(a.checkpoint), "--num_envs", str(a.num_envs),
+            "--device", a.device, "--seed", str(a.seed), "--viz", visualizer, *overrides]
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--task", required=True)
@@ -51,10 +92,12 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--export", action="store_true", help="also export TorchScript + ONNX to <run>/exported/")
     p.add_argument("--record", default=None, metavar="FILE.usda",
-                   help="record the rollout (hands, objects, the reference as a ghost) to a time-sampled USD file")
+                   help="record the rollout (hands, objects, the reference as a ghost) to a time-sampled USD file "
+                        "(.usd, .usda or .usdc)")
     p.add_argument("--gif", default=None, metavar="FILE.gif",
                    help="draw env 0's rollout (robot and reference keypoints, objects) into an animated GIF")
-    p.add_argument("--viz", choices=VIEWERS, default=None,
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --record or --gif file")
+    p.add_argument("--viz", "--visualizer", choices=VIEWERS, default=None,
                    help="watch in a web browser (Isaac Lab's viser visualizer): serves the scene at a printed address, "
                         "plays in real time until Ctrl-C or --episodes")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
@@ -65,17 +108,25 @@ def main() -> int:
                    help="inside an Isaac Lab install with Isaac Sim: play in its GUI (Isaac Lab's RSL-RL player; "
                         "add presets=physx for PhysX)")
     a, overrides = p.parse_known_args()
+    check_outputs(a)
     watch = a.viz is not None
     episodes = a.episodes if a.episodes is not None else (sys.maxsize if watch else 1)
-    if a.gui:
-        import dex_more.tasks  # noqa: F401
-        from isaaclab_rl.entrypoints.backends import play_rsl_rl
-
-        play_rsl_rl.run(["--task", a.task, "--checkpoint", a.checkpoint, "--num_envs", str(a.num_envs),
-                         "--device", a.device, *overrides])
-        return 0
     from dex_more.errors import DataFormatError
     from dex_more.rl.rollout import build_policy_env
+
+    if a.gui:
+        import importlib.util
+
+        if importlib.util.find_spec("isaacsim") is None:
+            raise SystemExit("error: --gui needs Isaac Sim (an Isaac Lab install with it, e.g. docker/Dockerfile's gpu "
+                             "image); without it, watch in a web browser: --viz viser")
+        from isaaclab_rl.entrypoints.backends import play_rsl_rl
+
+        try:
+            play_rsl_rl.run(isaaclab_player_argv(a, overrides))
+        except (DataFormatError, FileNotFoundError) as e:
+            raise SystemExit(f"error: {e}") from None
+        return 0
 
     if a.num_envs < 1 or episodes < 1:
         raise SystemExit(f"error: --num_envs {a.num_envs} --episodes {a.episodes}: expected at least 1 of each")

@@ -550,3 +550,20 @@ def test_scripts_stop_on_a_broken_run_folder_without_a_traceback(tmp_path, scrip
     assert "Traceback" not in r.stderr, r.stderr[-2000:]
     assert "run.json" in r.stderr and "error:" in r.stderr
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("flag,name,words", [("--record", "rollout.rrd", ["rollout.rrd", ".usda", "rerun"]),
+                                             ("--record", "rollout.txt", ["rollout.txt", "expected a USD file"]),
+                                             ("--record", "kept.usda", ["kept.usda", "exists", "--overwrite"]),
+                                             ("--gif", "kept.gif", ["kept.gif", "exists", "--overwrite"])])
+def test_play_refuses_an_output_it_cannot_write_or_would_replace(tmp_path, flag, name, words):
+    """Checked before the env is built: the user's files stay as they were."""
+    for kept in ("kept.usda", "kept.gif"):
+        _write(os.path.join(tmp_path, kept), "the user's file")
+    before = _snapshot(tmp_path)
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "play.py"), "--task", TASK, "--checkpoint",
+                        str(tmp_path / "model_0.pt"), flag, str(tmp_path / name)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert all(w in r.stderr for w in words), r.stderr[-2000:]
+    assert _snapshot(tmp_path) == before

@@ -422,6 +422,48 @@ def test_two_iterations_of_training_write_a_checkpoint_that_play_loads(task, log
         env.close()
 
 
+def test_isaaclab_player_plays_a_residual_run_as_play_gui_starts_it(log_root, imitators):
+    """``play.py --gui`` hands Isaac Lab's RSL-RL player a command line (``isaaclab_player_argv``). Here, without Isaac
+    Sim, that player runs it kit-less with no visualizer instead of ``kit``: it must find the run's imitator, put the
+    agent on the CPU (it keeps the agent config's cuda:0 otherwise) and start playing."""
+    import argparse
+    import importlib.util
+    import subprocess
+    import sys
+    import time
+
+    task = "Dex-HOTrack-Right-v0"
+    runs = glob.glob(os.path.join(log_root, "logs", "rsl_rl", task, "*", "model_*.pt"))
+    ckpt = max(runs, key=os.path.getmtime) if runs else train_in_process(
+        task, log_root, ["--imitator", f"right={imitators['right']}"])
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location("play", os.path.join(root, "scripts", "play.py"))
+    play = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(play)
+    argv = play.isaaclab_player_argv(argparse.Namespace(task=task, checkpoint=ckpt, num_envs=1, device="cpu", seed=0),
+                                     [], visualizer="none")
+    assert argv[argv.index("--viz") + 1] == "none"
+    assert f"env.actions.hand_right.imitator_checkpoint={imitators['right']}" in argv
+    assert "agent.device=cpu" in argv and "env.commands.motion.debug_vis=true" in argv
+    code = ("import sys; import dex_more.tasks; from isaaclab_rl.entrypoints.backends import play_rsl_rl; "
+            "play_rsl_rl.run(sys.argv[1:])")
+    player = subprocess.Popen([sys.executable, "-c", code, *argv], cwd=log_root, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    lines = []
+    try:
+        deadline = time.monotonic() + 300
+        for line in player.stdout:  # until the player says it plays, or stops
+            lines.append(line)
+            if "Policy playback is running" in line or time.monotonic() > deadline:
+                break
+        time.sleep(3)  # it goes on stepping the policy
+        assert player.poll() is None, "".join(lines[-40:])
+        assert "Policy playback is running" in lines[-1], "".join(lines[-40:])
+    finally:
+        player.kill()
+        player.wait()
+
+
 def test_resumed_training_continues_iteration_optimiser_and_curricula(log_root):
     """4 iterations straight vs 2 + resume 2 at one seed (MoRE + MoE-PPO, with gravity and friction curricula).
 
@@ -618,7 +660,7 @@ def test_train_cli_residual_without_imitators_points_to_the_recipe(tmp_path, mon
             torch.save({"actor_state_dict": {"w": torch.zeros(2)}}, run / f"model_{it}.pt")
     argv = dex_train_argv(["--task", "Dex-HOTrack-Bimanual-v0", "--device", "cpu"])
     assert any(a.endswith("Dex-HOTrack-Imitator-Left-v0/2026-01-01_00-00-00/model_12.pt") for a in argv)
-    assert "agent.device=cpu" in argv and argv[-2:] == ["--experiment_name", "Dex-HOTrack-Bimanual-v0"]
+    assert argv[-2:] == ["--experiment_name", "Dex-HOTrack-Bimanual-v0"]
     # an imitator checkpoint that is not one stops the command before any env is built, naming the file
     (run / "model_12.pt").write_bytes(b"x")
     with pytest.raises(SystemExit, match="model_12.pt: field '<file>'"):

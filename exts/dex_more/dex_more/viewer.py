@@ -42,7 +42,7 @@ def web_viewer_cfg(port: int = DEFAULT_PORT, address: str = "127.0.0.1"):
 
     _complete_newton_viser()
     return ViserVisualizerCfg(port=port, bind_address=address, display_address=address, verbose=False,
-                              eye=(0.55, -0.55, TABLE_HEIGHT + 0.4), lookat=(0.0, 0.0, TABLE_HEIGHT + 0.1))
+                              eye=(0.38, -0.38, TABLE_HEIGHT + 0.28), lookat=(0.0, 0.0, TABLE_HEIGHT + 0.06))
 
 
 def _viewers(sim) -> list:
@@ -89,6 +89,11 @@ def share_camera(sim) -> None:
                           float(np.degrees(np.arctan2(front[1], front[0]))))
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--use-gl=swiftshader", "--enable-unsafe-swiftshader",  # root; software WebGL
+                 # no calls home: on a closed network each is refused or fails a lookup, and slows the start
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
 def find_chromium() -> str | None:
     """The system's Chromium (Debian: ``apt-get install chromium``), or None."""
     import shutil
@@ -106,8 +111,7 @@ def connected_page(url: str, size: tuple[int, int] = (1000, 600)):
     if chromium is None:
         raise FileNotFoundError("no Chromium on this machine (Debian: apt-get install chromium)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--use-gl=swiftshader",
-                                                                    "--enable-unsafe-swiftshader"])
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": size[0], "height": size[1]})
             page.goto(url)

@@ -20,25 +20,15 @@ def quiet_stdout():
         raise
 
 
-def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str = "cpu",
-                     overrides: list[str] | None = None, eval_mode: bool = True, seed: int = 0, visualizers=()):
-    """(RslRlVecEnvWrapper env, OnPolicyRunner with the checkpoint loaded, deterministic policy); ``visualizers``:
-    Isaac Lab visualizer configs the env's simulation serves (:func:`dex_more.viewer.web_viewer_cfg`)."""
-    import importlib.metadata as md
-
-    import gymnasium as gym
-
-    import dex_more.tasks  # noqa: F401
+def checked_run_overrides(task: str, checkpoint: str, overrides: list[str] | None = None) -> list[str]:
+    """``overrides`` plus what the checkpoint's run folder says its task was built with (the frozen imitators of a
+    residual run, ``env.actions.hand_<side>.imitator_checkpoint=PATH``, unless ``overrides`` names them), after
+    checking everything the run folder holds: the errors name its files and fields, before an env is built."""
     from dex_more.cli import check_task
-    from dex_more.mdp.commands import MOTION_COMMAND
-    from dex_more.rl.checkpoints import (CheckpointError, check_frozen_actor, read_actor_cfg, read_checkpoint,
-                                         run_dir_imitators, run_file)
-    from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
-    from isaaclab_rl.rsl_rl.utils import create_rsl_rl_runner
-    from isaaclab_tasks.utils import resolve_task_config
+    from dex_more.rl.checkpoints import (check_frozen_actor, read_actor_cfg, read_checkpoint, run_dir_imitators,
+                                         run_file)
 
     check_task(task)
-    # everything the run folder holds is checked before an env is built: the errors name its files and fields
     read_checkpoint(checkpoint, expected_tasks=(task,))
     if os.path.exists(run_file(checkpoint, "params/agent.yaml")):
         read_actor_cfg(checkpoint)
@@ -50,6 +40,25 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
     for o in overrides:
         if o.startswith("env.actions.hand_") and ".imitator_checkpoint=" in o:
             check_frozen_actor(o.split("=", 1)[1])
+    return overrides
+
+
+def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str = "cpu",
+                     overrides: list[str] | None = None, eval_mode: bool = True, seed: int = 0, visualizers=()):
+    """(RslRlVecEnvWrapper env, OnPolicyRunner with the checkpoint loaded, deterministic policy); ``visualizers``:
+    Isaac Lab visualizer configs the env's simulation serves (:func:`dex_more.viewer.web_viewer_cfg`)."""
+    import importlib.metadata as md
+
+    import gymnasium as gym
+
+    import dex_more.tasks  # noqa: F401
+    from dex_more.mdp.commands import MOTION_COMMAND
+    from dex_more.rl.checkpoints import CheckpointError
+    from isaaclab_rl.rsl_rl import RslRlVecEnvWrapper, handle_deprecated_rsl_rl_cfg
+    from isaaclab_rl.rsl_rl.utils import create_rsl_rl_runner
+    from isaaclab_tasks.utils import resolve_task_config
+
+    overrides = checked_run_overrides(task, checkpoint, overrides)
     with quiet_stdout():
         env_cfg, agent_cfg = resolve_task_config(task, "rsl_rl_cfg_entry_point", overrides=overrides)
     env_cfg.scene.num_envs = num_envs
