@@ -68,18 +68,19 @@ def isaaclab_player_argv(a: argparse.Namespace, overrides: list[str], visualizer
     the agent on ``--device`` (the player keeps the agent config's ``cuda:0``) and the reference ghost."""
     import dex_more.tasks  # noqa: F401
     from dex_more.mdp.commands import MOTION_COMMAND
-    from dex_more.rl.rollout import checked_run_overrides, quiet_stdout
+    from dex_more.rl.rollout import agent_entry_point, checked_run_overrides, quiet_stdout
     from isaaclab_tasks.utils import resolve_task_config
 
     overrides = checked_run_overrides(a.task, a.checkpoint, overrides)
+    agent = agent_entry_point(a.task, a.checkpoint)
     if not any(o.startswith("agent.device=") for o in overrides):
         overrides.append(f"agent.device={a.device}")
     with quiet_stdout():
-        env_cfg, _ = resolve_task_config(a.task, "rsl_rl_cfg_entry_point")
+        env_cfg, _ = resolve_task_config(a.task, agent)
     if hasattr(getattr(env_cfg, "commands", None), MOTION_COMMAND):
         overrides.append(f"env.commands.{MOTION_COMMAND}.debug_vis=true")
-    return ["--task", a.task, "--checkpoint", os.path.abspath(a.checkpoint), "--num_envs", str(a.num_envs),
-            "--device", a.device, "--seed", str(a.seed), "--viz", visualizer, *overrides]
+    return ["--task", a.task, "--agent", agent, "--checkpoint", os.path.abspath(a.checkpoint),
+            "--num_envs", str(a.num_envs), "--device", a.device, "--seed", str(a.seed), "--viz", visualizer, *overrides]
 
 
 def main() -> int:

@@ -73,6 +73,39 @@ def test_keypoint_and_fingertip_errors_of_known_offsets_and_mirrored_hands():
     assert success_rate(torch.tensor([True, False, True, True])) == pytest.approx(0.75)
 
 
+def test_per_sequence_evaluations_aggregate_into_the_challenge_table():
+    """Three clips evaluated by different policies (the whole-manifest recipe) -> one table, by hand: metrics over
+    successful rollouts weighted by successes, SR over rollouts, frames and the all-rollout diagnostics weighted by
+    rollouts; a row without a success shows its diagnostics, marked."""
+    import math
+
+    from dex_more.evaluation import DIAGNOSTIC_NOTE, ClipResult, format_table, summarize
+
+    def clip(name, category, lengths, successes, e_t, all_e_t):
+        m = {"E_r": 10.0, "E_t": e_t, "E_j": 1.0, "E_ft": 2.0}
+        return ClipResult(name, category, len(lengths), successes, lengths, m if successes else dict.fromkeys(m, math.nan),
+                          {"E_r": 20.0, "E_t": all_e_t, "E_j": 1.5, "E_ft": 3.0})
+
+    results = [clip("a", "Right", [100, 40], 1, 1.0, 3.0), clip("b", "Right", [50] * 4, 3, 2.0, 2.5),
+               clip("c", "Bimanual", [10, 20], 0, math.nan, 5.0)]
+    t = summarize(results)
+    assert t["Right"]["E_t"] == pytest.approx((1 * 1.0 + 3 * 2.0) / 4)
+    assert t["Right"]["SR"] == pytest.approx(4 / 6) and t["Right"]["rollouts"] == 6
+    assert t["Right"]["frames"] == pytest.approx((140 + 200) / 6)
+    assert t["Right"]["all_E_t"] == pytest.approx((3.0 * 2 + 2.5 * 4) / 6)
+    assert math.isnan(t["Bimanual"]["E_t"]) and t["Bimanual"]["SR"] == 0.0
+    assert t["Bimanual"]["frames"] == pytest.approx(15.0) and t["Bimanual"]["all_E_t"] == pytest.approx(5.0)
+    assert t["Overall"]["E_t"] == pytest.approx(1.75) and t["Overall"]["SR"] == pytest.approx(0.5)
+    assert t["Overall"]["frames"] == pytest.approx(370 / 8)
+    assert t["Overall"]["all_E_t"] == pytest.approx((6.0 + 10.0 + 10.0) / 8)
+    assert t["Left"]["rollouts"] == 0 and math.isnan(t["Left"]["SR"])
+    rows = {line.split()[0]: line for line in format_table(t).splitlines()[1:] if line and not line.startswith("(")}
+    assert "(5.000)" in rows["Bimanual"] and "(" not in rows["Right"] and "1.750" in rows["Right"]
+    assert rows["Left"].split()[1:] == ["-", "-", "-", "-", "-", "0", "-"]
+    assert format_table(t).splitlines()[-1] == DIAGNOSTIC_NOTE
+    assert DIAGNOSTIC_NOTE not in format_table(summarize(results[:2]))
+
+
 # ------------------------------------------------------------------------------------------------ evaluate.py
 
 
@@ -109,7 +142,8 @@ def test_evaluate_writes_the_documented_table_and_is_reproducible(trained):
         outs.append(out)
     with open(os.path.join(outs[0], "evaluation.csv")) as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["row", "E_r", "E_t", "E_j", "E_ft", "SR", "rollouts"]
+    assert rows[0] == ["row", "E_r", "E_t", "E_j", "E_ft", "SR", "rollouts", "frames", "all_E_r", "all_E_t", "all_E_j",
+                       "all_E_ft"]
     assert [r[0] for r in rows[1:]] == ["Left", "Right", "Bimanual", "Overall"]
     assert rows[2][-1] == "2" and rows[1][-1] == "0"
     with open(os.path.join(outs[0], "per_clip.csv")) as f:

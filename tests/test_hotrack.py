@@ -422,6 +422,31 @@ def test_two_iterations_of_training_write_a_checkpoint_that_play_loads(task, log
         env.close()
 
 
+def test_a_single_mlp_residual_run_is_played_with_its_own_agent_config(log_root, imitators):
+    """ManipTrans' single residual MLP (``--agent rsl_rl_mlp_cfg_entry_point``) trains beside MoRE; play, evaluate and
+    the challenge recipe find the agent config from the run's actor class (a MoRE actor would not fit its weights)."""
+    from rsl_rl.models import MLPModel
+
+    from dex_more.rl.mixture_of_residual_experts import MixtureOfResidualExperts
+    from dex_more.rl.rollout import agent_entry_point, build_policy_env
+
+    task, imitator = "Dex-HOTrack-Right-v0", ["--imitator", f"right={imitators['right']}"]
+    for sub in ("mlp", "more"):
+        os.makedirs(os.path.join(log_root, sub), exist_ok=True)
+    mlp = train_in_process(task, os.path.join(log_root, "mlp"), [*imitator, "--agent", "rsl_rl_mlp_cfg_entry_point"])
+    more = train_in_process(task, os.path.join(log_root, "more"), imitator)
+    assert agent_entry_point(task, mlp) == "rsl_rl_mlp_cfg_entry_point"
+    assert agent_entry_point(task, more) == "rsl_rl_cfg_entry_point"
+    for ckpt, actor_class in ((mlp, MLPModel), (more, MixtureOfResidualExperts)):
+        env, runner, policy = build_policy_env(task, ckpt, num_envs=1)
+        try:
+            assert type(runner.alg.actor) is actor_class
+            with torch.inference_mode():
+                assert torch.isfinite(policy(env.get_observations())).all()
+        finally:
+            env.close()
+
+
 def test_isaaclab_player_plays_a_residual_run_as_play_gui_starts_it(log_root, imitators):
     """``play.py --gui`` hands Isaac Lab's RSL-RL player a command line (``isaaclab_player_argv``). Here, without Isaac
     Sim, that player runs it kit-less with no visualizer instead of ``kit``: it must find the run's imitator, put the

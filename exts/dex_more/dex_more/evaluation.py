@@ -95,7 +95,9 @@ def evaluate_clip(task: str, checkpoint: str, clip: str, manifest: str | None, r
 
 
 def summarize(results: list[ClipResult]) -> dict[str, dict[str, float]]:
-    """The challenge table: per row, metric means over successful rollouts (rollout-weighted) and SR."""
+    """The challenge table: per row, metric means over successful rollouts (weighted by successes) and SR; for
+    diagnosis also ``frames`` (mean frames a rollout ran, over every rollout) and ``all_<metric>`` (means over every
+    rollout, weighted by rollouts): what a row with no success still says."""
     table = {}
     for row in ROWS:
         rs = [r for r in results if row == "Overall" or r.category == row]
@@ -108,18 +110,39 @@ def summarize(results: list[ClipResult]) -> dict[str, dict[str, float]]:
             entry[k] = sum(v * s for v, s in vals) / w if w else math.nan
         entry["SR"] = succ / total if total else math.nan
         entry["rollouts"] = total
+        entry["frames"] = sum(sum(r.lengths) for r in rs) / total if total else math.nan
+        for k in METRICS:
+            vals = [(r.all_rollout_metrics[k], r.rollouts) for r in rs if k in r.all_rollout_metrics]
+            w = sum(n for _, n in vals)
+            entry[f"all_{k}"] = sum(v * n for v, n in vals) / w if w else math.nan
         table[row] = entry
     return table
 
 
+DIAGNOSTIC_NOTE = ("(..) no successful rollout in the row: errors over all its rollouts, up to their failure "
+                   "(a diagnostic, not the challenge's metric)")
+
+
 def format_table(table: dict[str, dict[str, float]]) -> str:
+    """The table as text. A row without a successful rollout shows its errors over every rollout in parentheses
+    (:data:`DIAGNOSTIC_NOTE`); ``frames`` is the mean number of frames its rollouts ran."""
     def f(v, prec=3):
         return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{prec}f}"
 
-    lines = [f"{'':10s}{'E_r (deg)':>11s}{'E_t (cm)':>10s}{'E_j (cm)':>10s}{'E_ft (cm)':>11s}{'SR':>8s}{'rollouts':>10s}"]
+    lines = [f"{'':10s}{'E_r (deg)':>11s}{'E_t (cm)':>10s}{'E_j (cm)':>10s}{'E_ft (cm)':>11s}{'SR':>8s}"
+             f"{'rollouts':>10s}{'frames':>9s}"]
+    diagnostic = False
     for row, e in table.items():
-        lines.append(f"{row:10s}{f(e['E_r']):>11s}{f(e['E_t']):>10s}{f(e['E_j']):>10s}{f(e['E_ft']):>11s}"
-                     f"{f(e['SR']):>8s}{e['rollouts']:>10d}")
+        cells = []
+        for k, width in zip(METRICS, (11, 10, 10, 11)):
+            if math.isnan(e[k]) and e["rollouts"] and not math.isnan(e.get(f"all_{k}", math.nan)):
+                cells.append(f"({f(e[f'all_{k}'])})".rjust(width))
+                diagnostic = True
+            else:
+                cells.append(f(e[k]).rjust(width))
+        lines.append(f"{row:10s}{''.join(cells)}{f(e['SR']):>8s}{e['rollouts']:>10d}{f(e.get('frames'), 1):>9s}")
+    if diagnostic:
+        lines.append(DIAGNOSTIC_NOTE)
     return "\n".join(lines)
 
 
@@ -133,16 +156,18 @@ def write_report(results: list[ClipResult], table: dict, out_dir: str, meta: dic
     paths.append(os.path.join(out_dir, "evaluation.json"))
     with open(os.path.join(out_dir, "evaluation.csv"), "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["row", *METRICS, "SR", "rollouts"])
+        diagnostics = ["frames", *(f"all_{k}" for k in METRICS)]
+        w.writerow(["row", *METRICS, "SR", "rollouts", *diagnostics])
         for row, e in table.items():
-            w.writerow([row, *[e[k] for k in METRICS], e["SR"], e["rollouts"]])
+            w.writerow([row, *[e[k] for k in METRICS], e["SR"], e["rollouts"], *[e[k] for k in diagnostics]])
     paths.append(os.path.join(out_dir, "evaluation.csv"))
     with open(os.path.join(out_dir, "per_clip.csv"), "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["clip", "category", *METRICS, "successes", "rollouts", "mean_length"])
+        w.writerow(["clip", "category", *METRICS, "successes", "rollouts", "mean_length",
+                    *(f"all_{k}" for k in METRICS)])
         for r in results:
             w.writerow([r.clip, r.category, *[r.metrics.get(k, math.nan) for k in METRICS], r.successes, r.rollouts,
-                        float(np.mean(r.lengths))])
+                        float(np.mean(r.lengths)), *[r.all_rollout_metrics.get(k, math.nan) for k in METRICS]])
     paths.append(os.path.join(out_dir, "per_clip.csv"))
     if any("load" in r.routing for r in results):
         paths.append(plot_routing(results, os.path.join(out_dir, "expert_activation.png")))

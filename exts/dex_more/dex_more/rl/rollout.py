@@ -43,6 +43,30 @@ def checked_run_overrides(task: str, checkpoint: str, overrides: list[str] | Non
     return overrides
 
 
+def agent_entry_point(task: str, checkpoint: str) -> str:
+    """The task's RSL-RL agent config (gym registry key) the checkpoint was trained with: the one whose actor class is
+    the run's (``params/agent.yaml``), e.g. ``rsl_rl_mlp_cfg_entry_point`` for ManipTrans' single residual MLP;
+    ``rsl_rl_cfg_entry_point`` for a checkpoint without its run folder."""
+    import gymnasium as gym
+    from rsl_rl.utils import resolve_callable
+
+    from dex_more.rl.checkpoints import CheckpointError, read_actor_cfg, run_file
+    from isaaclab_tasks.utils import load_cfg_from_registry
+
+    if not os.path.exists(run_file(checkpoint, "params/agent.yaml")):
+        return "rsl_rl_cfg_entry_point"
+    actor_class, _ = read_actor_cfg(checkpoint)
+    keys = sorted((k for k in gym.spec(task).kwargs if k.startswith("rsl_rl") and k.endswith("_cfg_entry_point")),
+                  key=lambda k: k != "rsl_rl_cfg_entry_point")
+    for key in keys:
+        actor = getattr(load_cfg_from_registry(task, key), "actor", None)  # a distillation config has a student
+        # (str: the config may hold its "module:name" as a lazily imported callable)
+        if actor is not None and resolve_callable(str(actor.class_name)) is actor_class:
+            return key
+    raise CheckpointError(run_file(checkpoint, "params/agent.yaml"), "actor.class_name", actor_class.__name__,
+                          f"the actor of one of {task}'s agent configs ({', '.join(keys)})")
+
+
 def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str = "cpu",
                      overrides: list[str] | None = None, eval_mode: bool = True, seed: int = 0, visualizers=()):
     """(RslRlVecEnvWrapper env, OnPolicyRunner with the checkpoint loaded, deterministic policy); ``visualizers``:
@@ -60,7 +84,7 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
 
     overrides = checked_run_overrides(task, checkpoint, overrides)
     with quiet_stdout():
-        env_cfg, agent_cfg = resolve_task_config(task, "rsl_rl_cfg_entry_point", overrides=overrides)
+        env_cfg, agent_cfg = resolve_task_config(task, agent_entry_point(task, checkpoint), overrides=overrides)
     env_cfg.scene.num_envs = num_envs
     env_cfg.sim.device = device
     if visualizers:
