@@ -22,63 +22,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 
 from dex_more.runtime import configure_process  # noqa: E402  (before torch and Warp load)
 
 configure_process()
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TRAIN = os.path.join(ROOT, "scripts", "train.py")
-
-
-def log(msg: str) -> None:
-    print(f"[challenge] {msg}", flush=True)
-
-
-def shown(path: str) -> str:
-    """``path`` relative to the working directory when it lies below it, else absolute."""
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
-
-
-def training_command(task: str, folder: str, iterations: int, a, extra: list[str]) -> list[str] | None:
-    """scripts/train.py's command line for ``iterations`` of ``task`` logged under ``folder``, resuming from the
-    last checkpoint there; None if that checkpoint already has them all."""
-    from dex_more.challenge import last_checkpoint
-
-    ckpt, done = last_checkpoint(folder)
-    if done >= iterations:
-        return None
-    cmd = [sys.executable, TRAIN, "--task", task, "--num_envs", str(a.num_envs), "--device", a.device,
-           "--seed", str(a.seed), "--max_iterations", str(iterations - done), *extra]
-    return cmd + (["--checkpoint", ckpt] if ckpt else [])
-
-
-def run_trainings(jobs: dict[str, tuple[list[str], str]], parallel: int) -> dict[str, int]:
-    """Run ``{name: (command, folder)}``, ``parallel`` at a time, each logging to ``<folder>/train.log``; returns
-    their exit codes."""
-    pending, running, codes = list(jobs.items()), {}, {}
-    while pending or running:
-        while pending and len(running) < parallel:
-            name, (cmd, folder) = pending.pop(0)
-            os.makedirs(folder, exist_ok=True)
-            out = open(os.path.join(folder, "train.log"), "a")
-            running[name] = (subprocess.Popen(cmd, cwd=folder, stdout=out, stderr=subprocess.STDOUT), out,
-                             time.time())
-            log(f"training {name} (log: {shown(os.path.join(folder, 'train.log'))})")
-        time.sleep(0.5)
-        for name, (proc, out, t0) in list(running.items()):
-            if proc.poll() is not None:
-                out.close()
-                codes[name] = proc.returncode
-                log(f"{name}: {'trained' if proc.returncode == 0 else f'FAILED (exit {proc.returncode})'} in "
-                    f"{time.time() - t0:.0f} s")
-                del running[name]
-    return codes
-
 
 def main() -> int:
     from dex_more.motion.library import DEFAULT_MANIFEST
@@ -102,7 +51,8 @@ def main() -> int:
     t_start = time.time()
 
     import dex_more.tasks  # noqa: F401
-    from dex_more.challenge import RecipeState, check_recipe, group_clips, last_checkpoint
+    from dex_more.challenge import (RecipeState, check_recipe, group_clips, last_checkpoint, log, run_trainings,
+                                    training_command)
     from dex_more.cli import imitator_tasks
     from dex_more.errors import DataFormatError
     from dex_more.evaluation import ClipResult, evaluate_clip, format_table, summarize, write_report
@@ -151,7 +101,7 @@ def main() -> int:
             raise SystemExit(f"error: {manifest} has no {side}-hand clip to train the {side} imitator on; pass "
                              f"--imitator {side}=PATH")
         folder = os.path.join(out, "imitators", side)
-        cmd = training_command(task, folder, a.imitator_iterations, a,
+        cmd = training_command(task, folder, a.imitator_iterations, a.num_envs, a.device, a.seed,
                                [f"env.commands.motion.manifest={manifest}",
                                 f"env.commands.motion.clip_names=[{','.join(clips)}]"])
         if cmd:
@@ -174,7 +124,7 @@ def main() -> int:
         entry.update(task=g.task, clips=g.clips)
         folder = os.path.join(out, "groups", g.name)
         args = [f for s in imitator_tasks(g.task) for f in ("--imitator", f"{s}={imitators[s]}")]
-        cmd = training_command(g.task, folder, a.residual_iterations, a,
+        cmd = training_command(g.task, folder, a.residual_iterations, a.num_envs, a.device, a.seed,
                                [*args, f"env.commands.motion.manifest={manifest}",
                                 f"env.commands.motion.clip_names=[{','.join(g.clips)}]", *extra])
         if cmd:

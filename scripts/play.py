@@ -72,10 +72,10 @@ def isaaclab_player_argv(a: argparse.Namespace, overrides: list[str], visualizer
     from isaaclab_tasks.utils import resolve_task_config
 
     overrides = checked_run_overrides(a.task, a.checkpoint, overrides)
-    agent = agent_entry_point(a.task, a.checkpoint)
     if not any(o.startswith("agent.device=") for o in overrides):
         overrides.append(f"agent.device={a.device}")
     with quiet_stdout():
+        agent = agent_entry_point(a.task, a.checkpoint)
         env_cfg, _ = resolve_task_config(a.task, agent)
     if hasattr(getattr(env_cfg, "commands", None), MOTION_COMMAND):
         overrides.append(f"env.commands.{MOTION_COMMAND}.debug_vis=true")

@@ -422,6 +422,14 @@ def test_two_iterations_of_training_write_a_checkpoint_that_play_loads(task, log
         env.close()
 
 
+def residual_run(task: str, log_root: str, imitators: dict) -> str:
+    """The newest checkpoint of a MoRE run of single-hand residual ``task`` in ``log_root`` (the train -> play test
+    wrote one), trained now if there is none."""
+    runs = glob.glob(os.path.join(log_root, "logs", "rsl_rl", task, "*", "model_*.pt"))
+    return max(runs, key=os.path.getmtime) if runs else train_in_process(
+        task, log_root, ["--imitator", f"right={imitators['right']}"])
+
+
 def test_a_single_mlp_residual_run_is_played_with_its_own_agent_config(log_root, imitators):
     """ManipTrans' single residual MLP (``--agent rsl_rl_mlp_cfg_entry_point``) trains beside MoRE; play, evaluate and
     the challenge recipe find the agent config from the run's actor class (a MoRE actor would not fit its weights)."""
@@ -431,10 +439,9 @@ def test_a_single_mlp_residual_run_is_played_with_its_own_agent_config(log_root,
     from dex_more.rl.rollout import agent_entry_point, build_policy_env
 
     task, imitator = "Dex-HOTrack-Right-v0", ["--imitator", f"right={imitators['right']}"]
-    for sub in ("mlp", "more"):
-        os.makedirs(os.path.join(log_root, sub), exist_ok=True)
+    more = residual_run(task, log_root, imitators)
+    os.makedirs(os.path.join(log_root, "mlp"), exist_ok=True)
     mlp = train_in_process(task, os.path.join(log_root, "mlp"), [*imitator, "--agent", "rsl_rl_mlp_cfg_entry_point"])
-    more = train_in_process(task, os.path.join(log_root, "more"), imitator)
     assert agent_entry_point(task, mlp) == "rsl_rl_mlp_cfg_entry_point"
     assert agent_entry_point(task, more) == "rsl_rl_cfg_entry_point"
     for ckpt, actor_class in ((mlp, MLPModel), (more, MixtureOfResidualExperts)):
@@ -458,9 +465,7 @@ def test_isaaclab_player_plays_a_residual_run_as_play_gui_starts_it(log_root, im
     import time
 
     task = "Dex-HOTrack-Right-v0"
-    runs = glob.glob(os.path.join(log_root, "logs", "rsl_rl", task, "*", "model_*.pt"))
-    ckpt = max(runs, key=os.path.getmtime) if runs else train_in_process(
-        task, log_root, ["--imitator", f"right={imitators['right']}"])
+    ckpt = residual_run(task, log_root, imitators)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     spec = importlib.util.spec_from_file_location("play", os.path.join(root, "scripts", "play.py"))
     play = importlib.util.module_from_spec(spec)

@@ -13,9 +13,16 @@ from __future__ import annotations
 import glob
 import json
 import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 
 import numpy as np
+
+from .paths import REPO_ROOT
+
+TRAIN_SCRIPT = os.path.join(REPO_ROOT, "scripts", "train.py")
 
 RESIDUAL_TASKS = {("right",): "Dex-HOTrack-Right-v0", ("left",): "Dex-HOTrack-Left-v0",
                   ("left", "right"): "Dex-HOTrack-Bimanual-v0"}
@@ -115,3 +122,48 @@ def last_checkpoint(folder: str) -> tuple[str | None, int]:
             continue
         return path, int(os.path.basename(path)[6:-3]) + 1
     return None, 0
+
+
+def log(msg: str) -> None:
+    print(f"[recipe] {msg}", flush=True)
+
+
+def shown(path: str) -> str:
+    """``path`` relative to the working directory when it lies below it, else absolute."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def training_command(task: str, folder: str, iterations: int, num_envs: int, device: str, seed: int,
+                     extra: list[str]) -> list[str] | None:
+    """scripts/train.py's command line for ``iterations`` of ``task`` logged under ``folder`` (its working
+    directory), resuming from the last checkpoint there; None if that checkpoint already has them all."""
+    ckpt, done = last_checkpoint(folder)
+    if done >= iterations:
+        return None
+    cmd = [sys.executable, TRAIN_SCRIPT, "--task", task, "--num_envs", str(num_envs), "--device", device,
+           "--seed", str(seed), "--max_iterations", str(iterations - done), *extra]
+    return cmd + (["--checkpoint", ckpt] if ckpt else [])
+
+
+def run_trainings(jobs: dict[str, tuple[list[str], str]], parallel: int) -> dict[str, int]:
+    """Run ``{name: (command, folder)}``, ``parallel`` at a time, each in ``folder`` logging to
+    ``<folder>/train.log``; returns their exit codes."""
+    pending, running, codes = list(jobs.items()), {}, {}
+    while pending or running:
+        while pending and len(running) < parallel:
+            name, (cmd, folder) = pending.pop(0)
+            os.makedirs(folder, exist_ok=True)
+            out = open(os.path.join(folder, "train.log"), "a")
+            running[name] = (subprocess.Popen(cmd, cwd=folder, stdout=out, stderr=subprocess.STDOUT), out,
+                             time.time())
+            log(f"training {name} (log: {shown(os.path.join(folder, 'train.log'))})")
+        time.sleep(0.5)
+        for name, (proc, out, t0) in list(running.items()):
+            if proc.poll() is not None:
+                out.close()
+                codes[name] = proc.returncode
+                log(f"{name}: {'trained' if proc.returncode == 0 else f'FAILED (exit {proc.returncode})'} in "
+                    f"{time.time() - t0:.0f} s")
+                del running[name]
+    return codes
