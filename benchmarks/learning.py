@@ -121,6 +121,44 @@ def plot_router(logs: dict, num_envs: int, path: str) -> str:
     return path
 
 
+ROUTER_HEALTH = 0.7
+"""The largest share of the steps one expert may take at the end of training (issue: no collapse onto one expert)."""
+
+
+def findings(final: dict, logs: dict) -> list[str]:
+    """The report's conclusions, read off its numbers: MoRE against the single residual MLP (SR, then the all-rollout
+    E_ft while neither succeeds), whether the run without imitator tracks the fingertips better (then the frozen
+    imitators, not the residual, bound what the residual runs reach), and the router's health."""
+    from dex_more.evaluation import summarize
+
+    out = []
+    for clip in CLIPS:
+        t = {v: summarize(final[(clip, v)])["Overall"] for v in VARIANTS if (clip, v) in final}
+        if "more" not in t or "mlp" not in t:
+            continue
+        more, mlp = t["more"], t["mlp"]
+        if more["SR"] != mlp["SR"]:
+            verdict = f"MoRE {'beats' if more['SR'] > mlp['SR'] else 'does not beat'} the single residual MLP on SR " \
+                      f"({more['SR']:.2f} vs {mlp['SR']:.2f})"
+        else:
+            verdict = (f"MoRE and the single residual MLP reach the same SR ({more['SR']:.2f}); over all rollouts "
+                       f"MoRE's E_ft is {more['all_E_ft']:.2f} cm vs {mlp['all_E_ft']:.2f} cm, and its rollouts run "
+                       f"{more['frames']:.0f} vs {mlp['frames']:.0f} frames")
+        out.append(f"- {CLIPS[clip][0]}: {verdict}.")
+        if "scratch" in t and t["scratch"]["all_E_ft"] < min(more["all_E_ft"], mlp["all_E_ft"]):
+            out.append(f"  Without an imitator the fingertips are tracked better (E_ft {t['scratch']['all_E_ft']:.2f} "
+                       "cm): at this budget the frozen imitators, not the residual, bound the residual runs.")
+        loads = [max(s[k][-1, 1] for k in s if k.startswith("Loss/moe_load_expert_")) for s in logs[clip]["more"]]
+        entropy = [s["Loss/moe_router_entropy"][-1, 1] for s in logs[clip]["more"] if "Loss/moe_router_entropy" in s]
+        k = sum(1 for tag in logs[clip]["more"][0] if tag.startswith("Loss/moe_load_expert_")) if loads else 0
+        if loads:
+            ok = max(loads) <= ROUTER_HEALTH
+            out.append(f"  Router: the busiest expert takes {max(loads):.0%} of the training steps at the end (limit "
+                       f"{ROUTER_HEALTH:.0%}: {'met' if ok else 'NOT met'}); routing entropy "
+                       f"{np.mean(entropy) / math.log(k):.2f} of ln {k} (1 = uniform weights).")
+    return out
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", required=True, help="the benchmark's folder (start the same command again to go on)")
@@ -198,6 +236,9 @@ def main() -> int:
         final.setdefault((clip, variant), []).append(ClipResult(**entry["result"]))
         logs[clip][variant].append(scalars(folder))
 
+    # the wall time over every start of this command (training and evaluation; a restart adds its own)
+    state.data["wall_s"] = state.data.get("wall_s", 0.0) + time.time() - t_start
+    state.save()
     figures = [plot_curves(logs, budget["num_envs"], os.path.join(out, "learning_curves.png")),
                plot_router(logs, budget["num_envs"], os.path.join(out, "router_load.png"))]
     firsts = [final[(clip, "more")][0] for clip in CLIPS]
@@ -207,7 +248,8 @@ def main() -> int:
              f"Per run: {budget['num_envs']} envs x {STEPS_PER_ENV} steps x {budget['residual_iterations']} "
              f"iterations = **{env_steps} env-steps** (imitators: {budget['imitator_iterations']} iterations, seed 0). "
              f"Seeds {a.seeds}; evaluation: {a.rollouts} rollouts per run from frame 0 (the challenge protocol). "
-             f"Wall time of this command: {time.time() - t_start:.0f} s on {os.cpu_count()} cores, {a.device}.", "",
+             f"Wall time (all starts of this command): {state.data['wall_s']:.0f} s on {os.cpu_count()} cores, "
+             f"{a.device}.", "",
              "| clip | variant | SR (mean over seeds) | SR per seed | frames run | " + " | ".join(
                  f"{k} (all rollouts)" for k in METRICS) + " | final max expert load |",
              "|---|---|---|---|---|" + "---|" * len(METRICS) + "---|"]
@@ -219,7 +261,8 @@ def main() -> int:
         load = f"{np.mean(loads):.2f} ({min(loads):.2f}-{max(loads):.2f})" if loads else "-"
         lines.append(f"| {CLIPS[clip][0]} | {variant} | {t['SR']:.2f} | {per_seed} | {t['frames']:.1f} | "
                      + " | ".join(f"{t[f'all_{k}']:.3f}" for k in METRICS) + f" | {load} |")
-    lines += ["", *[f"![{os.path.basename(f)}]({os.path.basename(f)})" for f in figures], ""]
+    lines += ["", "## Findings (computed)", "", *findings(final, logs), "",
+              *[f"![{os.path.basename(f)}]({os.path.basename(f)})" for f in figures], ""]
     with open(os.path.join(out, "report.md"), "w") as fh:
         fh.write("\n".join(lines))
     print("\n".join(lines[:-len(figures) - 2]))
