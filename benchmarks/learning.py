@@ -43,7 +43,6 @@ BUDGETS = {  # num_envs, imitator iterations, residual iterations (32 env-steps 
 STEPS_PER_ENV = 32  # the HO-tracking agents' num_steps_per_env
 CURVES = {"Train/mean_episode_length": "mean episode length [steps]", "Metrics/motion/success": "success (per episode)",
           "Metrics/motion/E_ft": "E_ft [cm]"}
-IMITATORS = {"right": "Dex-HOTrack-Imitator-v0", "left": "Dex-HOTrack-Imitator-Left-v0"}
 
 
 def scalars(run_folder: str) -> dict[str, np.ndarray]:
@@ -174,6 +173,7 @@ def main() -> int:
 
     import dex_more.tasks  # noqa: F401
     from dex_more.challenge import RecipeState, check_recipe, last_checkpoint, log, run_trainings, training_command
+    from dex_more.cli import imitator_tasks
     from dex_more.evaluation import METRICS, ClipResult, evaluate_clip, plot_routing, summarize
 
     budget = dict(BUDGETS[a.budget])
@@ -197,21 +197,21 @@ def main() -> int:
             raise SystemExit(f"error: {', '.join(failed)} did not train (see train.log); start again to retry")
 
     # 1. the imitators (seed 0), shared by every "more" and "mlp" run
+    imitator_task = {s: t for _, task in CLIPS.values() for s, t in imitator_tasks(task).items()}
     jobs = {}
-    for side, task in IMITATORS.items():
+    for side, task in imitator_task.items():
         folder = os.path.join(out, "imitators", side)
         cmd = training_command(task, folder, budget["imitator_iterations"], budget["num_envs"], a.device, 0, [])
         if cmd:
             jobs[f"{side} imitator"] = (cmd, folder)
     train(jobs)
-    imitators = {side: last_checkpoint(os.path.join(out, "imitators", side))[0] for side in IMITATORS}
+    imitators = {side: last_checkpoint(os.path.join(out, "imitators", side))[0] for side in imitator_task}
 
     # 2. every (clip, variant, seed)
     jobs, runs = {}, {}
     for clip, (clip_name, task) in CLIPS.items():
-        sides = ["right"] if clip == "right" else ["right", "left"]
         for variant, (suffix, extra) in VARIANTS.items():
-            args = [] if suffix else [f for s in sides for f in ("--imitator", f"{s}={imitators[s]}")]
+            args = [] if suffix else [f for s in imitator_tasks(task) for f in ("--imitator", f"{s}={imitators[s]}")]
             for seed in a.seeds:
                 name = f"{clip}-{variant}-seed{seed}"
                 folder = os.path.join(out, "runs", name)

@@ -85,7 +85,8 @@ def main() -> int:
         state = RecipeState(out)
     except ValueError as e:
         raise SystemExit(f"error: {e}") from None
-    sides = sorted({s for g in groups for s in imitator_tasks(g.task)})
+    imitator_task = {s: t for g in groups for s, t in imitator_tasks(g.task).items()}  # side -> its imitator task
+    sides = sorted(imitator_task)
     log(f"{sum(len(g.clips) for g in groups)} clips in {len(groups)} groups, hands {sides} -> {out}")
 
     # 1. imitators: each on the manifest's clips of its hand alone
@@ -95,7 +96,7 @@ def main() -> int:
         if side in given:
             state.data["imitators"][side] = given[side]
             continue
-        task = {"right": "Dex-HOTrack-Imitator-v0", "left": "Dex-HOTrack-Imitator-Left-v0"}[side]
+        task = imitator_task[side]
         clips = [e.name for e in select_clips(entries, sides=(side,))]
         if not clips:
             raise SystemExit(f"error: {manifest} has no {side}-hand clip to train the {side} imitator on; pass "
