@@ -232,7 +232,7 @@ def main() -> int:
             r = evaluate_clip(task, ckpt, CLIPS[clip][0], None, a.rollouts, seed, a.device)
             entry.update(checkpoint=ckpt, result=r.__dict__)
             state.save()
-            log(f"evaluated {name}: {r.successes}/{r.rollouts} succeeded, frames {min(r.lengths)}-{max(r.lengths)}")
+            log(f"evaluated {name}: {r.outcome()}")
         final.setdefault((clip, variant), []).append(ClipResult(**entry["result"]))
         logs[clip][variant].append(scalars(folder))
 

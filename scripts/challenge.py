@@ -156,8 +156,7 @@ def main() -> int:
                     raise SystemExit(f"error: {e}") from None
                 done[clip] = r.__dict__
                 state.save()
-                log(f"evaluated {clip}: {r.successes}/{r.rollouts} succeeded, frames {min(r.lengths)}-"
-                    f"{max(r.lengths)}")
+                log(f"evaluated {clip}: {r.outcome()}")
             results.append(ClipResult(**done[clip]))
     if failed:
         raise SystemExit(f"error: {', '.join(failed)} did not train (see their train.log); the others are kept. "

@@ -65,9 +65,7 @@ def main() -> int:
         bar = tqdm(chosen, desc="evaluate", unit="clip", file=sys.stdout)
         for clip in bar:
             r = evaluate_clip(a.task, a.checkpoint, clip, a.clips, a.rollouts, a.seed, a.device)
-            errors = " ".join(f"{k} {v:.3f}" for k, v in r.all_rollout_metrics.items())
-            bar.write(f"[evaluate] {clip}: {r.successes}/{r.rollouts} succeeded, length {min(r.lengths)}-"
-                      f"{max(r.lengths)} | all rollouts: {errors}")
+            bar.write(f"[evaluate] {clip}: {r.outcome()}")
             results.append(r)
     except (DataFormatError, FileNotFoundError) as e:  # a run folder's imitators, a clip the manifest lists
         raise SystemExit(f"error: {e}") from None

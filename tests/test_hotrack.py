@@ -379,6 +379,24 @@ def test_zero_residual_reproduces_the_imitator_exactly(imitators):
         env.close()
 
 
+def test_a_task_tracks_clips_of_the_same_objects_only(tmp_path):
+    """Two boxes of other sizes are other objects (the scene spawns one set); the same clip listed twice is not."""
+    from dex_more.motion.library import DEFAULT_MANIFEST
+
+    with open(DEFAULT_MANIFEST) as fh:
+        entry = next(e for e in json.load(fh)["clips"] if e["name"] == "right_grasp_box")
+    entry["file"] = os.path.join(os.path.dirname(DEFAULT_MANIFEST), entry["file"])
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"format_version": 1, "clips": [entry, dict(entry, name="again")]}))
+    motion = parse_env_cfg("Dex-HOTrack-Right-v0", device="cpu", num_envs=1).commands.motion
+    motion.num_objects = 1
+    motion.clip_names = ["right_grasp_box", "right_place_box"]
+    with pytest.raises(ValueError, match="'right_place_box' uses other objects than 'right_grasp_box'"):
+        motion.resolve_clips()
+    motion.manifest, motion.clip_names = str(manifest), ["right_grasp_box", "again"]
+    assert len(motion.resolve_clips()) == 2  # (a clip's name is the one its file holds)
+
+
 def test_residual_task_without_imitator_is_a_clear_error():
     with pytest.raises(ValueError, match="--imitator"):
         make_env("Dex-HOTrack-Right-v0")

@@ -18,8 +18,6 @@ import sys
 import time
 from dataclasses import dataclass
 
-import numpy as np
-
 from .paths import REPO_ROOT
 
 TRAIN_SCRIPT = os.path.join(REPO_ROOT, "scripts", "train.py")
@@ -57,8 +55,7 @@ def group_clips(manifest: str, names: list[str] | None = None, by: str = "clip")
     groups: dict[tuple, Group] = {}
     for entry, clip in zip(entries, load_clips(entries)):
         sides = tuple(sorted(entry.sides))
-        objects = tuple((o.shape, tuple(np.round(o.dims, 6).tolist())) for o in clip.objects)
-        key = (entry.name,) if by == "clip" else (sides, objects)
+        key = (entry.name,) if by == "clip" else (sides, clip.object_signature)
         if key not in groups:
             name = entry.name if by == "clip" else f"group_{len(groups):02d}_{entry.name}"
             groups[key] = Group(name, RESIDUAL_TASKS[sides], [])
@@ -112,15 +109,15 @@ def check_recipe(folder: str, recipe: dict) -> None:
 def last_checkpoint(folder: str) -> tuple[str | None, int]:
     """The newest readable ``model_<i>.pt`` under ``folder`` (any run) and the iterations it finished (i + 1; 0 if
     none). A checkpoint torn by the interruption (written while the process was stopped) is passed over."""
-    from dex_more.rl.checkpoints import CheckpointError, read_checkpoint
+    from dex_more.rl.checkpoints import CheckpointError, checkpoint_iteration, read_checkpoint
 
     models = glob.glob(os.path.join(folder, "**", "model_*.pt"), recursive=True)
-    for path in sorted(models, key=lambda p: int(os.path.basename(p)[6:-3]), reverse=True):
+    for path in sorted(models, key=checkpoint_iteration, reverse=True):
         try:
             read_checkpoint(path)
         except CheckpointError:
             continue
-        return path, int(os.path.basename(path)[6:-3]) + 1
+        return path, checkpoint_iteration(path) + 1
     return None, 0
 
 

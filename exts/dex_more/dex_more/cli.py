@@ -73,11 +73,13 @@ def imitator_task_for(task: str, side: str) -> str:
 
 def latest_checkpoint(task: str) -> str | None:
     """Newest ``model_*.pt`` of the newest run of ``task`` under logs/rsl_rl/<task>/."""
+    from dex_more.rl.checkpoints import checkpoint_iteration
+
     runs = sorted(glob.glob(os.path.join(LOG_ROOT, task, "*", "")))
     for run in reversed(runs):
         models = glob.glob(os.path.join(run, "model_*.pt"))
         if models:
-            return max(models, key=lambda p: int(os.path.basename(p)[6:-3]))
+            return max(models, key=checkpoint_iteration)
     return None
 
 

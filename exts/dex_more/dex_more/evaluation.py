@@ -32,6 +32,12 @@ class ClipResult:
     all_rollout_metrics: dict[str, float]  # means over every rollout, for diagnosis
     routing: dict = field(default_factory=dict)  # MoRE: per-step weights/expert of rollout 0, expert load
 
+    def outcome(self) -> str:
+        """One line for a progress log: successes, frames run, errors over all rollouts."""
+        errors = " ".join(f"{k} {v:.3f}" for k, v in self.all_rollout_metrics.items())
+        return (f"{self.successes}/{self.rollouts} succeeded, frames {min(self.lengths)}-{max(self.lengths)} | "
+                f"all rollouts: {errors}")
+
 
 def _category(sides: tuple[str, ...]) -> str:
     return "Bimanual" if len(sides) == 2 else ("Left" if sides == ("left",) else "Right")

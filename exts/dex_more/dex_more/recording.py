@@ -13,7 +13,7 @@ import warp as wp
 
 from .mano import MANO_BONES
 from .mdp.commands import MOTION_COMMAND, reference_motion
-from .mdp.commands_cfg import GHOST_HAND, GHOST_OBJECT
+from .mdp.commands_cfg import GHOST_HAND, GHOST_HAND_RADIUS, GHOST_OBJECT, GHOST_OBJECT_RADIUS
 
 
 class RolloutRecorder:
@@ -40,15 +40,13 @@ class RolloutRecorder:
         v.begin_frame(self.frame / self.fps)
         v.log_state(self._manager.get_state_0())
         if MOTION_COMMAND in self.env.command_manager.active_terms:
-            cmd = reference_motion(self.env)
-            origins = self.env.scene.env_origins
-            for s in cmd.sides:
-                mask = cmd.keypoint_mask[s]
-                kp = (cmd.ref(cmd.keypoints, s, offset=0)[:, mask] + origins[:, None]).reshape(-1, 3)
-                v.log_points(f"reference_{s}_hand", wp.array(kp.cpu().numpy(), dtype=wp.vec3), 0.006, GHOST_HAND)
-            for i in range(len(cmd.objects)):
-                p = cmd.ref(cmd.object_pose[i], offset=0)[:, :3] + origins
-                v.log_points(f"reference_object_{i}", wp.array(p.cpu().numpy(), dtype=wp.vec3), 0.012, GHOST_OBJECT)
+            hands, objects = reference_motion(self.env).ghost_points()
+            for s, kp in hands.items():
+                v.log_points(f"reference_{s}_hand", wp.array(kp.cpu().numpy(), dtype=wp.vec3), GHOST_HAND_RADIUS,
+                             GHOST_HAND)
+            for i, p in enumerate(objects):
+                v.log_points(f"reference_object_{i}", wp.array(p.cpu().numpy(), dtype=wp.vec3), GHOST_OBJECT_RADIUS,
+                             GHOST_OBJECT)
         v.end_frame()
         self.frame += 1
 

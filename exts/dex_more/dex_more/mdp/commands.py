@@ -249,18 +249,21 @@ class ReferenceMotionCommand(CommandTerm):
         if hasattr(self, "_ghost"):
             self._ghost.set_visibility(debug_vis)
 
-    def _debug_vis_callback(self, event):
-        """Move the ghost to the frame the policy is tracking (``frame``): keypoints of each hand, object centres."""
+    def ghost_points(self) -> tuple[dict[str, torch.Tensor], list[torch.Tensor]]:
+        """The reference at the frame the policy is tracking (``frame``), as a ghost draws it [m, world frame]: per
+        side the mapped hand keypoints of every env (N·K, 3), per object the centres of every env (N, 3)."""
         origins = self._env.scene.env_origins
-        points, kinds = [], []
-        for s in self.sides:
-            kp = self.ref(self.keypoints, s, offset=0)[:, self.keypoint_mask[s]] + origins[:, None]
-            points.append(kp.reshape(-1, 3))
-            kinds.append(torch.zeros(len(points[-1]), dtype=torch.long, device=self.device))
-        for pose in self.object_pose:
-            points.append(self.ref(pose, offset=0)[:, :3] + origins)
-            kinds.append(torch.ones(len(points[-1]), dtype=torch.long, device=self.device))
-        self._ghost.visualize(translations=torch.cat(points), marker_indices=torch.cat(kinds))
+        hands = {s: (self.ref(self.keypoints, s, offset=0)[:, self.keypoint_mask[s]] + origins[:, None]).reshape(-1, 3)
+                 for s in self.sides}
+        objects = [self.ref(pose, offset=0)[:, :3] + origins for pose in self.object_pose]
+        return hands, objects
+
+    def _debug_vis_callback(self, event):
+        """Move the ghost to the frame the policy is tracking: hand keypoints (marker 0), object centres (marker 1)."""
+        hands, objects = self.ghost_points()
+        kinds = [torch.full((len(p),), kind, dtype=torch.long, device=self.device)
+                 for kind, group in ((0, hands.values()), (1, objects)) for p in group]
+        self._ghost.visualize(translations=torch.cat([*hands.values(), *objects]), marker_indices=torch.cat(kinds))
 
     def _update_metrics(self):
         """E_t, E_r (first object), E_j, E_ft (hands averaged) of the state vs ``frame + 1``; episode means."""

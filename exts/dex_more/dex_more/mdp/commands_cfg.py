@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import MISSING
 
-import numpy as np
-
 import isaaclab.sim as sim_utils
 from isaaclab.managers import CommandTermCfg
 from isaaclab.markers import VisualizationMarkersCfg
@@ -27,6 +25,8 @@ GHOST_HAND = (0.2, 0.85, 0.3)
 """Colour (RGB) of the reference hands' keypoints wherever the reference is drawn as a ghost."""
 GHOST_OBJECT = (1.0, 0.6, 0.1)
 """Colour (RGB) of the reference objects' centres."""
+GHOST_HAND_RADIUS, GHOST_OBJECT_RADIUS = 0.006, 0.012
+"""Radii [m] of the ghost's spheres: hand keypoints, object centres."""
 
 
 def _sphere(radius: float, color: tuple[float, float, float]) -> sim_utils.SphereCfg:
@@ -59,7 +59,8 @@ class ReferenceMotionCommandCfg(CommandTermCfg):
     thresholds are their configured values at this s."""
     ghost_markers: VisualizationMarkersCfg = VisualizationMarkersCfg(
         prim_path="/Visuals/ReferenceMotion",
-        markers={"hand_keypoint": _sphere(0.006, GHOST_HAND), "object_centre": _sphere(0.012, GHOST_OBJECT)})
+        markers={"hand_keypoint": _sphere(GHOST_HAND_RADIUS, GHOST_HAND),
+                 "object_centre": _sphere(GHOST_OBJECT_RADIUS, GHOST_OBJECT)})
     """The reference drawn as a ghost when ``debug_vis`` is on (``play.py --viz`` turns it on): the target frame's
     hand keypoints and object centres, in every visualizer of the simulation."""
 
@@ -88,9 +89,8 @@ class ReferenceMotionCommandCfg(CommandTermCfg):
             if self.num_objects and len(c.objects) != self.num_objects:
                 raise ValueError(f"clip '{c.name}' has {len(c.objects)} objects; the task spawns {self.num_objects}")
         if self.num_objects:
-            ref = [(o.shape, tuple(np.round(o.dims, 6))) for o in clips[0].objects]
             for c in clips[1:]:
-                if [(o.shape, tuple(np.round(o.dims, 6))) for o in c.objects] != ref:
+                if c.object_signature != clips[0].object_signature:
                     raise ValueError(f"clip '{c.name}' uses other objects than '{clips[0].name}': one task tracks "
                                      "clips of the same object(s); pick clips with env.commands.motion.clip_names")
         return clips

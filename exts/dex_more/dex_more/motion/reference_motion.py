@@ -90,6 +90,12 @@ class ReferenceMotion:
         return (self.num_frames - 1) / self.fps
 
     @property
+    def object_signature(self) -> tuple:
+        """The objects as a task spawns them: (shape, dims rounded to 1 µm) each. Clips with equal signatures can be
+        tracked by one task (same hands permitting)."""
+        return tuple((o.shape, tuple(np.round(o.dims, 6).tolist())) for o in self.objects)
+
+    @property
     def sides(self) -> tuple[str, ...]:
         return tuple(s for s in SIDES if s in self.hands)
 

@@ -29,6 +29,11 @@ class CheckpointError(DataFormatError):
     """A checkpoint or run folder that cannot serve: unreadable, malformed, of another task, or of another shape."""
 
 
+def checkpoint_iteration(path: str) -> int:
+    """``i`` of a checkpoint file ``model_<i>.pt`` (rsl_rl writes one after iteration ``i``)."""
+    return int(os.path.basename(path)[len("model_"):-len(".pt")])
+
+
 def run_file(checkpoint: str, name: str = "") -> str:
     """``name`` in the run folder of ``checkpoint`` (the folder itself for no name)."""
     folder = os.path.dirname(os.path.abspath(checkpoint))

@@ -87,13 +87,14 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
         env_cfg, agent_cfg = resolve_task_config(task, agent_entry_point(task, checkpoint), overrides=overrides)
     env_cfg.scene.num_envs = num_envs
     env_cfg.sim.device = device
+    motion = getattr(getattr(env_cfg, "commands", None), MOTION_COMMAND, None)
     if visualizers:
         env_cfg.sim.visualizer_cfgs = list(visualizers)
-        if hasattr(env_cfg, "commands") and hasattr(env_cfg.commands, MOTION_COMMAND):
-            getattr(env_cfg.commands, MOTION_COMMAND).debug_vis = True  # the reference as a ghost
+        if motion is not None:
+            motion.debug_vis = True  # the reference as a ghost
     env_cfg.seed = seed
-    if eval_mode and hasattr(env_cfg, "commands") and hasattr(env_cfg.commands, MOTION_COMMAND):
-        getattr(env_cfg.commands, MOTION_COMMAND).eval_mode = True
+    if eval_mode and motion is not None:
+        motion.eval_mode = True
     agent_cfg.device = device
     agent_cfg = handle_deprecated_rsl_rl_cfg(agent_cfg, md.version("rsl-rl-lib"))
     with quiet_stdout():
