@@ -45,6 +45,15 @@ CURVES = {"Train/mean_episode_length": "mean episode length [steps]", "Metrics/m
           "Metrics/motion/E_ft": "E_ft [cm]"}
 
 
+LOAD_TAG = "Loss/moe_load_expert_"
+"""Tag prefix of MoE-PPO's per-expert load (the share of the update's steps routed to each expert)."""
+
+
+def expert_loads(run: dict[str, np.ndarray]) -> np.ndarray:
+    """The last logged load of each expert of a run (empty for a run without a router)."""
+    return np.array([run[tag][-1, 1] for tag in sorted(t for t in run if t.startswith(LOAD_TAG))])
+
+
 def scalars(run_folder: str) -> dict[str, np.ndarray]:
     """Every scalar of a run's tensorboard file, by tag: (iteration, value) rows (a resumed run: all its files)."""
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
@@ -102,7 +111,7 @@ def plot_router(logs: dict, num_envs: int, path: str) -> str:
     fig, axes = plt.subplots(1, len(CLIPS), figsize=(6 * len(CLIPS), 3.2), squeeze=False)
     for ax, clip in zip(axes[0], CLIPS):
         runs = logs[clip]["more"]
-        experts = sorted(t for t in runs[0] if t.startswith("Loss/moe_load_expert_")) if runs else []
+        experts = sorted(t for t in runs[0] if t.startswith(LOAD_TAG)) if runs else []
         for tag in experts:
             it, med, lo, hi = seed_band([s[tag] for s in runs])
             ax.plot((it + 1) * num_envs * STEPS_PER_ENV, med, label=f"expert {tag.rsplit('_', 1)[-1]}")
@@ -147,10 +156,11 @@ def findings(final: dict, logs: dict) -> list[str]:
         if "scratch" in t and t["scratch"]["all_E_ft"] < min(more["all_E_ft"], mlp["all_E_ft"]):
             out.append(f"  Without an imitator the fingertips are tracked better (E_ft {t['scratch']['all_E_ft']:.2f} "
                        "cm): at this budget the frozen imitators, not the residual, bound the residual runs.")
-        loads = [max(s[k][-1, 1] for k in s if k.startswith("Loss/moe_load_expert_")) for s in logs[clip]["more"]]
+        per_run = [expert_loads(s) for s in logs[clip]["more"]]
+        loads = [float(run.max()) for run in per_run if run.size]
         entropy = [s["Loss/moe_router_entropy"][-1, 1] for s in logs[clip]["more"] if "Loss/moe_router_entropy" in s]
-        k = sum(1 for tag in logs[clip]["more"][0] if tag.startswith("Loss/moe_load_expert_")) if loads else 0
         if loads:
+            k = per_run[0].size
             ok = max(loads) <= ROUTER_HEALTH
             out.append(f"  Router: the busiest expert takes {max(loads):.0%} of the training steps at the end (limit "
                        f"{ROUTER_HEALTH:.0%}: {'met' if ok else 'NOT met'}); routing entropy "
@@ -256,8 +266,7 @@ def main() -> int:
     for (clip, variant), results in final.items():
         t = summarize(results)["Overall"]
         per_seed = " ".join(f"{r.successes}/{r.rollouts}" for r in results)
-        loads = [max(s[k][-1, 1] for k in s if k.startswith("Loss/moe_load_expert_")) for s in logs[clip][variant]
-                 if any(k.startswith("Loss/moe_load_expert_") for k in s)]
+        loads = [float(run.max()) for run in map(expert_loads, logs[clip][variant]) if run.size]
         load = f"{np.mean(loads):.2f} ({min(loads):.2f}-{max(loads):.2f})" if loads else "-"
         lines.append(f"| {CLIPS[clip][0]} | {variant} | {t['SR']:.2f} | {per_seed} | {t['frames']:.1f} | "
                      + " | ".join(f"{t[f'all_{k}']:.3f}" for k in METRICS) + f" | {load} |")
