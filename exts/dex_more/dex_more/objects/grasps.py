@@ -7,8 +7,10 @@ A proposal is the pose of the hand's root body (the frame its six virtual wrist 
 :func:`synthesize_grasps` optimises proposals in batched torch on the hand's forward kinematics
 (:class:`dex_more.motion.hand_model.HandKinematics`), with DexGraspNet's energy terms: fingertips onto the surface,
 no hand point inside the object (its signed distance, :func:`~dex_more.objects.geometry.parts_signed_distance`),
-no finger inside another, joints within their limits, contact normals that oppose each other, and (the tabletop)
-no hand point below the table the object rests on. :func:`grasp_contact_metrics` measures a proposal exactly on the
+no finger inside another, joints within their limits, contact forces that cancel out (DexGraspNet's force closure
+over the fingertips, and a balance over every hand body touching the object), and (the tabletop) no hand point below
+the table the object rests on. The search starts with the palm facing the object and the thumb across the object's
+narrowest width from the fingers: a hand that lands with every finger on one face cannot hold anything. :func:`grasp_contact_metrics` measures a proposal exactly on the
 object's mesh (:func:`keep_mask`: DexGraspNet's acceptance, no penetration over 2 mm and at least three fingertips
 within 5 mm of the surface).
 """
@@ -139,6 +141,14 @@ class GraspSynthesisCfg:
     directions from the centre of mass to the contacts, plus the torque of the contacts' unit normal forces about the
     centre of mass over :attr:`torque_length` [N]."""
     torque_length: float = 0.05
+    w_balance: float = 20.0
+    """Net of the unit forces (from the centre of mass outward) of every hand body near the surface, each weighted by
+    ``exp(-distance / balance_scale)``, over the sum of the weights (1 + ...): a palm pressed on one face with the
+    fingers beside it has no opposing contact, and a squeeze pushes the object away."""
+    balance_scale: float = 0.005
+    """[m]"""
+    roll_jitter_deg: float = 20.0
+    """Initial roll of the hand about the approach direction: the thumb across the narrowest width, ± this."""
     self_margin: float = 0.012
     """Points of different fingers closer than this [m] penetrate each other."""
     table_clearance: float = 0.005
@@ -147,8 +157,9 @@ class GraspSynthesisCfg:
     """Initial distance [m] of the palm from the object's surface."""
 
 
-def _palm_frame(kin: HandKinematics, hand: DexHand) -> tuple[torch.Tensor, torch.Tensor]:
-    """Palm centre and palm normal (towards where the fingers close) in the root frame, from the keypoints."""
+def _palm_frame(kin: HandKinematics, hand: DexHand) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Palm centre, palm normal (towards where the fingers close) and the opposition direction (thumb tip to the
+    index and middle tips, fingers bent halfway) in the root frame, from the keypoints."""
     q0 = torch.zeros(1, len(kin.actuated_names), dtype=kin.dtype)
     kp = kin.keypoints(q0 @ kin.actuated_to_full.T)[0]
     ids = kin.keypoint_ids
@@ -162,14 +173,14 @@ def _palm_frame(kin: HandKinematics, hand: DexHand) -> tuple[torch.Tensor, torch
     tips = kin.keypoints(bent)[0][[ids.index(k) for k in (8, 12) if k in ids]].mean(0)
     if float((tips - at(9)) @ normal) < 0:
         normal = -normal
-    return centre, normal
+    return centre, normal, tips - kin.keypoints(bent)[0][ids.index(4)]
 
 
 def _initial_poses(obj: ObjectAsset, kin: HandKinematics, hand: DexHand, cfg: GraspSynthesisCfg,
                    gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Palms facing the object from directions over its upper hemisphere and sides, at ``approach_gap``."""
     B, dtype = cfg.candidates, kin.dtype
-    centre, normal = _palm_frame(kin, hand)
+    centre, normal, opposition = _palm_frame(kin, hand)
     pts = torch.tensor(obj.points, dtype=dtype)
     # directions (object frame, z up) from a Fibonacci spiral over elevations -10°..90°
     k = torch.arange(B, dtype=dtype) + 0.5
@@ -182,7 +193,16 @@ def _initial_poses(obj: ObjectAsset, kin: HandKinematics, hand: DexHand, cfg: Gr
     a, b = normal.expand(B, 3), -d
     axis = torch.linalg.cross(a, b)
     align = math_utils.quat_from_angle_axis(torch.atan2(axis.norm(dim=-1), (a * b).sum(-1)), axis)
-    roll = (torch.rand(B, generator=gen, dtype=dtype) * 2 - 1) * np.pi
+    # roll about d: the thumb opposes the fingers across the object's narrowest width seen along d, either way round
+    a = math_utils.quat_apply(align, opposition.expand(B, 3))
+    a = a - (a * b).sum(-1, keepdim=True) * b
+    flat = pts[None] - (pts @ b.T).T[..., None] * b[:, None]  # (B, S, 3) the points projected along d
+    flat = flat - flat.mean(1, keepdim=True)
+    _, axes = torch.linalg.eigh(flat.transpose(1, 2) @ flat)  # ascending variance; the first is d itself
+    narrow = axes[..., 1]
+    roll = torch.atan2((torch.linalg.cross(a, narrow, dim=-1) * b).sum(-1), (a * narrow).sum(-1))
+    roll = roll + np.pi * (torch.rand(B, generator=gen) < 0.5).to(dtype)
+    roll = roll + (torch.rand(B, generator=gen, dtype=dtype) * 2 - 1) * np.deg2rad(cfg.roll_jitter_deg)
     R = math_utils.matrix_from_quat(math_utils.quat_mul(math_utils.quat_from_angle_axis(roll, b), align))
     wrist_pos = palm_target - (R @ centre)
     # fingers a fifth to a third of the way closed, the hand's own wrist joints (Shadow) straight
@@ -225,6 +245,7 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
     self_ids = on_fingers[torch.randperm(len(on_fingers), generator=gen)[: cfg.self_points]]
     chains = surface.chain_of_point[self_ids]
     other = chains[:, None] != chains[None, :]
+    body_masks = torch.stack([surface.body == b for b in surface.body.unique()])  # (bodies, P)
 
     def energy(t, r, uu):
         joints = torch.where(frozen, torch.zeros_like(uu), lo + (hi - lo) * 0.5 * (torch.tanh(uu) + 1))
@@ -252,8 +273,16 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
         force = (radial / radial.norm(dim=-1, keepdim=True).clamp_min(1e-6)).sum(1)
         torque = torch.linalg.cross(radial, normals, dim=-1).sum(1) / cfg.torque_length
         e_fc = force.norm(dim=-1) + torque.norm(dim=-1)
+        # every body near the surface pushes on it, not only the fingertips: the palm's and the phalanges' unit
+        # forces must cancel too, weighted by how close each body's closest point is
+        body_sd = torch.where(body_masks, sd[:, None, :], torch.full_like(sd[:, None, :], 9.0))  # (B, bodies, P)
+        nearest = body_sd.argmin(-1)
+        w = torch.exp(-torch.relu(body_sd.min(-1).values) / cfg.balance_scale)
+        outward = torch.gather(pts, 1, nearest[..., None].expand(-1, -1, 3)) - com
+        push = (w[..., None] * outward / outward.norm(dim=-1, keepdim=True).clamp_min(1e-6)).sum(1)
+        e_balance = push.norm(dim=-1) / (w.sum(-1) + 1.0)
         total = (cfg.w_distance * e_dis + cfg.w_palm * e_palm + cfg.w_penetration * e_pen + cfg.w_self * e_self
-                 + cfg.w_table * e_table + cfg.w_force_closure * e_fc)
+                 + cfg.w_table * e_table + cfg.w_force_closure * e_fc + cfg.w_balance * e_balance)
         return total, joints
 
     with torch.no_grad():
@@ -293,6 +322,30 @@ def grasp_contact_metrics(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray
     penetration = np.clip(inside.max(1), 0.0, None)
     tips = np.stack([(-inside[:, surface.finger_of_point.numpy() == f]).min(1) for f in range(surface.num_fingers)], 1)
     return penetration, tips
+
+
+def closing_targets(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray, wrist_quat: np.ndarray,
+                    joint_pos: np.ndarray, step: float = 0.5, kinematics: HandKinematics | None = None,
+                    surface: HandSurface | None = None) -> np.ndarray:
+    """Finger joint targets (G, A) [rad] that close proposals on their object, for the validation: every fingertip's
+    closest point moved towards the object's centre of mass, along the gradient in joint space of their summed
+    distances, the largest joint change ``step`` [rad]; the hand's own wrist joints unchanged. Compliant fingers
+    stop on the surface short of these targets, and squeeze it."""
+    kin = kinematics or HandKinematics(hand, dtype=torch.float32)
+    surface = surface or HandSurface(hand, kin, GraspSynthesisCfg.surface_points, seed=0)
+    planes = hull_planes([v for v, _ in obj.parts], dtype=kin.dtype)
+    q = torch.tensor(np.asarray(joint_pos), dtype=kin.dtype).requires_grad_()
+    R = math_utils.matrix_from_quat(torch.tensor(np.asarray(wrist_quat), dtype=kin.dtype))
+    pts = hand_points(kin, surface, q, torch.tensor(np.asarray(wrist_pos), dtype=kin.dtype), R)
+    sd = parts_signed_distance(pts, planes)
+    closest = torch.stack([torch.where(surface.finger_of_point == f, sd, torch.full_like(sd, 9.0)).argmin(-1)
+                           for f in range(surface.num_fingers)], -1)  # (G, fingers)
+    contact = torch.gather(pts, 1, closest[..., None].expand(-1, -1, 3))
+    (grad,) = torch.autograd.grad((contact - torch.tensor(obj.com, dtype=kin.dtype)).norm(dim=-1).sum(), q)
+    lo, hi, frozen = _actuated_limits(kin)
+    grad = torch.where(frozen, torch.zeros_like(grad), grad)
+    direction = -grad / grad.abs().max(-1, keepdim=True).values.clamp_min(1e-9)
+    return torch.clamp(q + step * direction, lo, hi).detach().numpy().astype(np.float32)
 
 
 MAX_PENETRATION, TIP_CONTACT, MIN_TIPS = 0.002, 0.005, 3

@@ -140,6 +140,17 @@ class ObjectSet:
         self.root = root
 
 
+def read_npz(path: str, expected: str) -> dict[str, np.ndarray]:
+    """Every array of the .npz archive at ``path``, or :class:`ObjectFormatError` for a damaged or foreign file
+    (``expected`` says what should be there)."""
+    try:
+        with np.load(path) as f:
+            return {key: f[key] for key in f.files}
+    except Exception as e:  # noqa: BLE001  (zip, zlib or pickle errors of a damaged or foreign file)
+        raise ObjectFormatError(path, "(file)", f"unreadable ({e.__class__.__name__}: {str(e)[:80]})",
+                                expected) from None
+
+
 def _field(entry: dict, key: str, source: str, where: str, kind, shape: tuple | None = None):
     if key not in entry:
         raise ObjectFormatError(source, f"{where}.{key}", "nothing", f"a {kind.__name__ if isinstance(kind, type) else kind}")

@@ -22,7 +22,7 @@ from torch import nn
 import isaaclab.utils.math as math_utils
 
 from ..errors import describe, numeric_array
-from .object_set import DEFAULT_OBJECT_SET, ObjectFormatError, ObjectSet
+from .object_set import DEFAULT_OBJECT_SET, ObjectFormatError, ObjectSet, read_npz
 
 CODE_DIM = 64
 ENCODER_FILE, CODES_FILE, PLOT_FILE = "shape_encoder.pt", "shape_codes.npz", "clusters.png"
@@ -173,12 +173,7 @@ def load_shape_codes(root: str = DEFAULT_OBJECT_SET) -> dict[str, np.ndarray]:
     path = os.path.join(root, CODES_FILE)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{path}: no shape codes; build them with scripts/make_shape_codes.py --objects {root}")
-    try:
-        with np.load(path) as f:
-            raw = {key: f[key] for key in f.files}
-    except Exception as e:  # noqa: BLE001  (zip, zlib or pickle errors of a damaged or foreign file)
-        raise ObjectFormatError(path, "(file)", f"unreadable ({e.__class__.__name__}: {str(e)[:80]})",
-                                "the .npz archive scripts/make_shape_codes.py writes") from None
+    raw = read_npz(path, "the .npz archive scripts/make_shape_codes.py writes")
     missing = {"names", "codes", "labels", "centres", "centre_objects", "seed"} - set(raw)
     if missing:
         raise ObjectFormatError(path, ", ".join(sorted(missing)), "nothing", "the arrays make_shape_codes.py writes")
