@@ -88,10 +88,12 @@ def main() -> int:
         k, n_shards = (int(x) for x in a.shard.split("/"))
         if not 0 <= k < n_shards:
             raise ValueError(f"--shard {a.shard}: expected K/N with 0 <= K < N")
+        if n_shards > 1 and not a.synthesize_only:
+            raise ValueError("--shard splits the optimisation only: add --synthesize_only, then run without --shard")
         out_path = proposals_path(a.objects, a.hand)
         previous = load_proposals(a.objects, a.hand) if os.path.isfile(out_path) and a.names else {}
     except (DataFormatError, FileNotFoundError, KeyError, ValueError) as e:
-        raise SystemExit(f"error: {e}") from None
+        raise SystemExit(f"error: {e.args[0] if isinstance(e, KeyError) else e}") from None
     chosen = chosen[k::n_shards]
     cfg = G.GraspSynthesisCfg(candidates=a.candidates, iterations=a.iterations)
     kin = G.HandKinematics(hand, dtype=G.torch.float32)
