@@ -35,8 +35,9 @@ import numpy as np  # noqa: E402
 from dex_more.assets import get_hand  # noqa: E402
 from dex_more.errors import DataFormatError  # noqa: E402
 from dex_more.objects import grasps as G  # noqa: E402
-from dex_more.objects.object_set import DEFAULT_OBJECT_SET, load_object_set  # noqa: E402
-from dex_more.objects.proposals import GraspProposals, load_proposals, proposals_path, save_proposals  # noqa: E402
+from dex_more.objects.object_set import DEFAULT_OBJECT_SET, load_object_set, read_npz  # noqa: E402
+from dex_more.objects.proposals import (FIELDS, POSE_FIELDS, GraspProposals, load_proposals,  # noqa: E402
+                                        proposals_path, save_proposals)
 from dex_more.paths import REPO_ROOT  # noqa: E402
 
 CACHE = os.path.join(REPO_ROOT, ".cache", "grasps")
@@ -49,13 +50,12 @@ def _synthesize(obj, hand, cfg: G.GraspSynthesisCfg, seed: int, fresh: bool, kin
     key = hashlib.sha1(repr((obj.name, hand.name, sorted(vars(cfg).items()), seed)).encode()).hexdigest()[:12]
     path = os.path.join(CACHE, hand.name, f"{obj.name}_seed{seed}_{key}.npz")
     if os.path.isfile(path) and not fresh:
-        with np.load(path) as f:
-            return {k: f[k] for k in f.files}
+        return read_npz(path, "a cache file of make_grasps.py (delete it, or run with --fresh)")
     r = G.synthesize_grasps(obj, hand, cfg, seed=seed, kinematics=kin, surface=surface)
     pen, tips = G.grasp_contact_metrics(obj, hand, r["wrist_pos"], r["wrist_quat"], r["joint_pos"], kinematics=kin,
                                         surface=metric_surface)
     keep = G.keep_mask(pen, tips)
-    out = {k: r[k][keep] for k in ("wrist_pos", "wrist_quat", "joint_pos")}
+    out = {k: r[k][keep] for k in POSE_FIELDS}
     out.update(penetration=pen[keep].astype(np.float32), tips=tips[keep].astype(np.float32),
                candidates=np.array(len(keep)))
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -111,16 +111,14 @@ def main() -> int:
             c = _synthesize(obj, hand, cfg, round_, a.fresh, kin, surface, metric_surface)  # round r: seed r
             stats[obj.name]["candidates"] += int(c["candidates"])
             stats[obj.name]["passed_exact"] += len(c["wrist_pos"])
-            c["targets"] = (G.closing_targets(obj, hand, c["wrist_pos"], c["wrist_quat"], c["joint_pos"], a.close_step,
-                                              kinematics=kin, surface=surface) if len(c["wrist_pos"]) else
-                            c["joint_pos"])
-            batch += [(obj.name, c, g) for g in range(len(c["wrist_pos"]))]
+            if len(c["wrist_pos"]):
+                c["targets"] = G.closing_targets(obj, hand, c["wrist_pos"], c["wrist_quat"], c["joint_pos"],
+                                                 a.close_step, kinematics=kin, surface=surface)
+                batch += [(obj.name, c, g) for g in range(len(c["wrist_pos"]))]
             print(f"[make_grasps] round {round_} {i + 1}/{len(pending)} {obj.name}: {len(c['wrist_pos'])}/"
                   f"{int(c['candidates'])} pass the exact check ({time.time() - t:.0f} s)", flush=True)
         if a.synthesize_only or not batch:
-            if a.synthesize_only:
-                continue
-            break
+            break  # later rounds are for the objects the simulation found nothing for
         if validator is None:
             from dex_more.envs.grasp_validation import GraspValidator
 
@@ -135,8 +133,7 @@ def main() -> int:
             for (name, c, g), ok, sh in zip(part, held, shift):
                 if ok:
                     stats[name]["held"] += 1
-                    kept[name].append({key: c[key][g] for key in ("wrist_pos", "wrist_quat", "joint_pos",
-                                                                  "penetration", "tips")} | {"shift": sh})
+                    kept[name].append({key: c[key][g] for key in FIELDS if key != "shift"} | {"shift": sh})
             print(f"[make_grasps] round {round_}: simulated {s + len(part)}/{len(batch)} proposals, "
                   f"{int(held.sum())}/{len(part)} held ({time.time() - t:.0f} s)", flush=True)
         pending = [o for o in pending if not kept[o.name]]
@@ -147,12 +144,9 @@ def main() -> int:
     if a.synthesize_only:
         print(f"[make_grasps] cached the candidates of {len(chosen)} objects in {time.time() - t0:.0f} s -> {CACHE}")
         return 0
-    proposals = dict(previous)
-    for obj in chosen:
-        rows = kept[obj.name]
-        proposals[obj.name] = GraspProposals(**{key: np.stack([r[key] for r in rows]) for key in (
-            "wrist_pos", "wrist_quat", "joint_pos", "penetration", "tips", "shift")}) if rows else GraspProposals(
-            *(np.zeros((0,)) for _ in range(6)))
+    proposals = {name: p_ for name, p_ in previous.items() if name not in kept}
+    proposals.update({name: GraspProposals(**{key: np.stack([r[key] for r in rows]) for key in FIELDS})
+                      for name, rows in kept.items() if rows})
     save_proposals(out_path, a.hand, proposals)
     report_path = out_path.replace(".npz", "_report.csv")
     rows = {}
@@ -160,23 +154,23 @@ def main() -> int:
         with open(report_path, newline="") as f:
             rows = {r["object"]: r for r in csv.DictReader(f)}
     for obj in chosen:
-        p_ = proposals[obj.name]
-        s_ = stats[obj.name]
-        rows[obj.name] = {"object": obj.name, "family": obj.family, "split": obj.split, **s_, "kept": len(p_),
-                          "penetration_mm_max": f"{1000 * p_.penetration.max():.2f}" if len(p_) else "",
-                          "tips_in_contact_mean": f"{(np.abs(p_.tips) <= G.TIP_CONTACT).sum(1).mean():.2f}"
-                          if len(p_) else "",
-                          "shift_mm_median": f"{1000 * np.median(p_.shift):.1f}" if len(p_) else ""}
+        row = {"object": obj.name, "family": obj.family, "split": obj.split, **stats[obj.name], "kept": 0,
+               "penetration_mm_max": "", "tips_in_contact_mean": "", "shift_mm_median": ""}
+        p_ = proposals.get(obj.name)
+        if p_ is not None:
+            row.update(kept=len(p_), penetration_mm_max=f"{1000 * p_.penetration.max():.2f}",
+                       tips_in_contact_mean=f"{(np.abs(p_.tips) <= G.TIP_CONTACT).sum(1).mean():.2f}",
+                       shift_mm_median=f"{1000 * np.median(p_.shift):.1f}")
+        rows[obj.name] = row
     with open(report_path + ".tmp", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=REPORT_COLUMNS)
         writer.writeheader()
         writer.writerows(rows[n] for n in objects.names if n in rows)
     os.replace(report_path + ".tmp", report_path)
-    with_any = sum(1 for o in chosen if len(proposals[o.name]))
-    total = sum(len(proposals[o.name]) for o in chosen)
-    print(f"[make_grasps] {with_any}/{len(chosen)} objects have proposals, {total} in all, in "
+    made = [len(rows) for rows in kept.values() if rows]
+    print(f"[make_grasps] {len(made)}/{len(chosen)} objects have proposals, {sum(made)} in all, in "
           f"{time.time() - t0:.0f} s -> {out_path}, {report_path}")
-    missing = [o.name for o in chosen if not len(proposals[o.name])]
+    missing = [name for name, rows in kept.items() if not rows]
     if missing:
         print(f"[make_grasps] no proposal held for: {', '.join(missing)} (more --rounds or --candidates)")
     return 0

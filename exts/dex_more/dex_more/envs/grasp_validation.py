@@ -90,8 +90,7 @@ class _Observations:
 
 @configclass
 class _Actions:
-    joint_pos = mdp.MimicJointPositionActionCfg(asset_name="robot_right", joint_names=[".*"], scale=1.0,
-                                                use_default_offset=False)
+    joint_pos: mdp.MimicJointPositionActionCfg = None  # the hand's, set by make_grasp_validation_cfg
 
 
 @configclass
@@ -134,9 +133,7 @@ def make_grasp_validation_cfg(hand: str, object_set: str, object_names: list[str
         if name not in ("wrist_lin", "wrist_rot"):
             actuator.stiffness, actuator.damping = cfg.finger_stiffness, cfg.finger_damping
     env_cfg.scene.robot_right = robot
-    env_cfg.actions.joint_pos.joint_names = list(spec.actuated_joint_names)
-    env_cfg.actions.joint_pos.preserve_order = True
-    env_cfg.actions.joint_pos.mimic_joints = dict(spec.mimic_joints)
+    env_cfg.actions.joint_pos = mdp.hand_joint_position_action_cfg("robot_right", spec)
     env_cfg.object_bank = ObjectBankCfg(object_set=object_set, names=list(object_names))
     env_cfg.sim.physics.solver_cfg.cone = cfg.cone
     env_cfg.sim.physics.solver_cfg.impratio = cfg.impratio
@@ -198,11 +195,11 @@ class GraspValidator:
         action = self.robot.data.joint_pos.torch[:, cols].clone()  # envs past n hold what they have
         action[:n] = torch.cat([q[:, self._wrist_cols], f32(targets)], dim=-1)
         close, hold, shake = (int(round(t / env.step_dt)) for t in (cfg.close_s, cfg.hold_s, cfg.shake_s))
-        self._set_gravity(0.0)
+        mdp.set_gravity_z(env, slice(None), 0.0)
         for _ in range(close):
             env.step(action)
         start = self._object_in_hand(n)
-        self._set_gravity(cfg.gravity)
+        mdp.set_gravity_z(env, slice(None), -cfg.gravity)
         for k in range(hold + shake):
             a = action
             if k >= hold:
@@ -213,15 +210,6 @@ class GraspValidator:
             env.step(a)
         shift = (self._object_in_hand(n) - start).norm(dim=-1).cpu().numpy()
         return shift < cfg.max_shift, shift
-
-    def _set_gravity(self, g: float) -> None:
-        """Gravity −``g`` along z [m/s²] in every world (Newton keeps one vector per world)."""
-        import warp as wp
-        from newton import ModelFlags
-
-        manager = self.env.sim.physics_manager
-        wp.to_torch(manager.get_model().gravity)[:, 2] = -g
-        manager.add_model_change(ModelFlags.MODEL_PROPERTIES)
 
     def _object_in_hand(self, n: int) -> torch.Tensor:
         """(n, 3) the object's position in the hand root's frame [m]."""

@@ -5,11 +5,11 @@ a family's own ``mdp`` package re-exports it and adds its terms (Isaac Lab style
 from isaaclab.envs.mdp import *  # noqa: F401, F403
 
 from .actions import HandTrackingAction, MimicJointPositionAction, MimicJoints, ResidualHandTrackingAction  # noqa: F401
-from .actions_cfg import (HandTrackingActionCfg, MimicJointPositionActionCfg,  # noqa: F401
+from .actions_cfg import (HandTrackingActionCfg, MimicJointPositionActionCfg, hand_joint_position_action_cfg,  # noqa: F401
                           ResidualHandTrackingActionCfg)
 from .commands import MOTION_COMMAND, ReferenceMotionCommand, reference_motion  # noqa: F401
 from .commands_cfg import ReferenceMotionCommandCfg  # noqa: F401
-from .curriculums import friction_ramp, gravity_ramp  # noqa: F401
+from .curriculums import friction_ramp, gravity_ramp, set_gravity_z  # noqa: F401
 from .events import assign_random_objects, drop_objects_above_table  # noqa: F401
 from .hand_state import HandState  # noqa: F401
 from .observations import (  # noqa: F401

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import MISSING
+from typing import TYPE_CHECKING
 
 from isaaclab.envs.mdp.actions.actions_cfg import JointPositionActionCfg
 from isaaclab.managers import ActionTermCfg
 from isaaclab.utils import configclass
 
 from .actions import HandTrackingAction, MimicJointPositionAction, ResidualHandTrackingAction
+
+if TYPE_CHECKING:
+    from dex_more.assets import DexHand
 
 
 @configclass
@@ -16,6 +20,14 @@ class MimicJointPositionActionCfg(JointPositionActionCfg):
 
     class_type: type = MimicJointPositionAction
     mimic_joints: dict = {}
+
+
+def hand_joint_position_action_cfg(asset_name: str, hand: DexHand) -> MimicJointPositionActionCfg:
+    """Absolute joint-position targets [rad, m] for every actuated joint of a bundled hand, in the hand's order
+    (its six virtual wrist joints first), its mimic joints following their drivers."""
+    return MimicJointPositionActionCfg(asset_name=asset_name, joint_names=list(hand.actuated_joint_names),
+                                       preserve_order=True, scale=1.0, use_default_offset=False,
+                                       mimic_joints=dict(hand.mimic_joints))
 
 
 @configclass

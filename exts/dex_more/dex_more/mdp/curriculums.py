@@ -37,6 +37,13 @@ def gravity_ramp(env: DexEnv, env_ids, num_steps: int, gravity: float) -> torch.
     Returns the current value for the logs.
     """
     value = gravity * _progress(env, num_steps)
+    set_gravity_z(env, env_ids, value)
+    return torch.tensor(value)
+
+
+def set_gravity_z(env: DexEnv, env_ids, value: float) -> None:
+    """Gravity ``value`` [m/s²] along z in the envs ``env_ids`` (a slice or indices); the solver is told only when
+    a value changes. Newton keeps one gravity vector per world; other backends are left as they are."""
     model = _newton_model(env)
     if model is not None and getattr(model, "gravity", None) is not None:
         import warp as wp
@@ -46,7 +53,6 @@ def gravity_ramp(env: DexEnv, env_ids, num_steps: int, gravity: float) -> torch.
         if bool((g[env_ids, 2] != value).any()):
             g[env_ids, 2] = value
             env.sim.physics_manager.add_model_change(ModelFlags.MODEL_PROPERTIES)
-    return torch.tensor(value)
 
 
 class friction_ramp(ManagerTermBase):

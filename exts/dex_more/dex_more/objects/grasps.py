@@ -92,10 +92,20 @@ class HandSurface:
         for f, b in enumerate(tips):
             self.finger_of_point[self.body == b] = f
         self.num_fingers = len(tips)
+        self.finger_masks = torch.stack([self.finger_of_point == f for f in range(self.num_fingers)])
+        """(fingers, P) which points each finger's distal body carries."""
+        self.body_masks = torch.stack([self.body == b for b in self.body.unique()])
+        """(bodies, P) which points each body carries (the root included)."""
         # the finger chain each body belongs to (a prefix of its name, e.g. rh_ff), for finger-finger penetration
         chain = {name: next((t for t in hand.fingertip_body_names if name[:5] == t[:5]), None) for name in names}
         self.chain_of_point = torch.tensor([tips.index(names.index(chain[names[b]])) if b >= 0 and chain[names[b]]
                                             else -1 for b in body_of])
+
+
+def _masked_argmin(values: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
+    """(..., K) index of the smallest of ``values`` (..., P) among the points of each mask (K, P): each finger's or
+    each body's point nearest the surface."""
+    return torch.where(masks, values[..., None, :], torch.full_like(values[..., None, :], torch.inf)).argmin(-1)
 
 
 def _poses(kin: HandKinematics, q: torch.Tensor, wrist_pos: torch.Tensor, wrist_R: torch.Tensor):
@@ -239,13 +249,11 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
     u = torch.atanh((2 * (q - lo) / (hi - lo).clamp_min(1e-6) - 1).clamp(-0.999, 0.999))
     params = [wrist_pos.clone().requires_grad_(), r6.clone().requires_grad_(), u.clone().requires_grad_()]
     opt = torch.optim.Adam(params, lr=cfg.learning_rate)
-    tip_mask = surface.finger_of_point >= 0
     palm_mask = surface.body == (kin.body_names.index(hand.palm_body) if hand.palm_body else -1)
     on_fingers = torch.nonzero(surface.chain_of_point >= 0).flatten()
     self_ids = on_fingers[torch.randperm(len(on_fingers), generator=gen)[: cfg.self_points]]
     chains = surface.chain_of_point[self_ids]
     other = chains[:, None] != chains[None, :]
-    body_masks = torch.stack([surface.body == b for b in surface.body.unique()])  # (bodies, P)
 
     def energy(t, r, uu):
         joints = torch.where(frozen, torch.zeros_like(uu), lo + (hi - lo) * 0.5 * (torch.tanh(uu) + 1))
@@ -253,17 +261,14 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
         sd = parts_signed_distance(pts, planes)  # (B, P)
         e_pen = torch.relu(cfg.penetration_margin - sd).sum(-1)
         # each finger: its distal body's closest point to the surface
-        tip_sd = torch.where(tip_mask, sd.abs(), torch.full_like(sd, 1.0))
-        per_finger = torch.stack([tip_sd[:, surface.finger_of_point == f].min(-1).values
-                                  for f in range(surface.num_fingers)], -1)
-        e_dis = per_finger.sum(-1)
+        distance = sd.abs()
+        closest = _masked_argmin(distance, surface.finger_masks)  # (B, fingers)
+        e_dis = torch.gather(distance, 1, closest).sum(-1)
         e_palm = sd[:, palm_mask].abs().min(-1).values
         fp = pts[:, self_ids]
         e_self = (torch.relu(cfg.self_margin - torch.cdist(fp, fp)) * other).sum((-1, -2)) / 2
         e_table = torch.relu(table_z + cfg.table_clearance - pts[..., 2]).sum(-1)
         # opposition: surface normals (signed-distance gradients) at each finger's closest point, weighted by contact
-        closest = torch.stack([torch.where(surface.finger_of_point == f, tip_sd, torch.full_like(tip_sd, 9.0)).argmin(-1)
-                               for f in range(surface.num_fingers)], -1)
         cp = torch.gather(pts, 1, closest[..., None].expand(-1, -1, 3))
         normals = binding_normals(cp.detach(), planes)
         # unit normal forces at the fingertips' contact points (e_dis brings them onto the surface) should cancel out.
@@ -275,9 +280,8 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
         e_fc = force.norm(dim=-1) + torque.norm(dim=-1)
         # every body near the surface pushes on it, not only the fingertips: the palm's and the phalanges' unit
         # forces must cancel too, weighted by how close each body's closest point is
-        body_sd = torch.where(body_masks, sd[:, None, :], torch.full_like(sd[:, None, :], 9.0))  # (B, bodies, P)
-        nearest = body_sd.argmin(-1)
-        w = torch.exp(-torch.relu(body_sd.min(-1).values) / cfg.balance_scale)
+        nearest = _masked_argmin(sd, surface.body_masks)  # (B, bodies)
+        w = torch.exp(-torch.relu(torch.gather(sd, 1, nearest)) / cfg.balance_scale)
         outward = torch.gather(pts, 1, nearest[..., None].expand(-1, -1, 3)) - com
         push = (w[..., None] * outward / outward.norm(dim=-1, keepdim=True).clamp_min(1e-6)).sum(1)
         e_balance = push.norm(dim=-1) / (w.sum(-1) + 1.0)
@@ -338,8 +342,7 @@ def closing_targets(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray, wris
     R = math_utils.matrix_from_quat(torch.tensor(np.asarray(wrist_quat), dtype=kin.dtype))
     pts = hand_points(kin, surface, q, torch.tensor(np.asarray(wrist_pos), dtype=kin.dtype), R)
     sd = parts_signed_distance(pts, planes)
-    closest = torch.stack([torch.where(surface.finger_of_point == f, sd, torch.full_like(sd, 9.0)).argmin(-1)
-                           for f in range(surface.num_fingers)], -1)  # (G, fingers)
+    closest = _masked_argmin(sd, surface.finger_masks)  # (G, fingers)
     contact = torch.gather(pts, 1, closest[..., None].expand(-1, -1, 3))
     (grad,) = torch.autograd.grad((contact - torch.tensor(obj.com, dtype=kin.dtype)).norm(dim=-1).sum(), q)
     lo, hi, frozen = _actuated_limits(kin)

@@ -22,7 +22,10 @@ from dex_more.errors import check_unit_quaternions, numeric_array
 
 from .object_set import DEFAULT_OBJECT_SET, ObjectFormatError, read_npz
 
-FIELDS = ("wrist_pos", "wrist_quat", "joint_pos", "penetration", "tips", "shift")
+POSE_FIELDS = ("wrist_pos", "wrist_quat", "joint_pos")
+"""A proposal proper (:mod:`dex_more.objects.grasps`)."""
+FIELDS = POSE_FIELDS + ("penetration", "tips", "shift")
+"""What the archive holds per object: the proposal and its quality."""
 
 
 def proposals_path(root: str = DEFAULT_OBJECT_SET, hand: str = "shadow_right") -> str:

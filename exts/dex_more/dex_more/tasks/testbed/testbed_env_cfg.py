@@ -107,10 +107,7 @@ def make_testbed_env_cfg(hand: str, object_kind: str = "box", seed: int = 0, num
         init_state=h.articulation.init_state.replace(pos=HAND_BASE_POS)
     )
     cfg.scene.object = object_cfg(spec, pos=(*OBJECT_XY, TABLE_HEIGHT + spec.half_height + 0.002))
-    cfg.actions.joint_pos = mdp.MimicJointPositionActionCfg(
-        asset_name="robot", joint_names=list(h.actuated_joint_names), preserve_order=True,
-        scale=1.0, use_default_offset=False, mimic_joints=dict(h.mimic_joints),
-    )
+    cfg.actions.joint_pos = mdp.hand_joint_position_action_cfg("robot", h)
     return cfg
 
 
