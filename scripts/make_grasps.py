@@ -9,7 +9,7 @@ another round of candidates from the next seed, up to ``--rounds``. Writes besid
 ``grasps_<hand>.npz`` (:mod:`dex_more.objects.proposals`) and ``grasps_<hand>_report.csv`` (per object: candidates,
 passed the exact check, held, and the kept proposals' quality).
 
-    ./dex python scripts/make_grasps.py                          # every object of data/objects (about 1 h on 2 cores)
+    ./dex python scripts/make_grasps.py                          # every object of data/objects (about 2 h on 2 cores)
     ./dex python scripts/make_grasps.py --names box_03,mug_01     # re-make two objects' proposals, keep the others'
     ./dex python scripts/make_grasps.py --shard 0/2 --synthesize_only &  # the optimisation on two cores, then
     ./dex python scripts/make_grasps.py --shard 1/2 --synthesize_only; wait; ./dex python scripts/make_grasps.py
@@ -41,8 +41,8 @@ from dex_more.objects.proposals import (FIELDS, POSE_FIELDS, GraspProposals, loa
 from dex_more.paths import REPO_ROOT  # noqa: E402
 
 CACHE = os.path.join(REPO_ROOT, ".cache", "grasps")
-REPORT_COLUMNS = ("object", "family", "split", "candidates", "passed_exact", "held", "kept", "penetration_mm_max",
-                  "tips_in_contact_mean", "shift_mm_median")
+REPORT_COLUMNS = ("object", "family", "split", "closing", "candidates", "passed_exact", "held", "kept",
+                  "penetration_mm_max", "tips_in_contact_mean", "shift_mm_median")
 
 
 def _synthesize(obj, hand, cfg: G.GraspSynthesisCfg, seed: int, fresh: bool, kin, surface, metric_surface) -> dict:
@@ -74,6 +74,8 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=3, help="rounds of candidates (seeds) for objects none of whose "
                    "proposals held yet")
     p.add_argument("--close_step", type=float, default=0.5, help="largest finger-joint closing step [rad]")
+    p.add_argument("--closing", default="com", choices=G.CLOSING_MODES, help="fingertips closing towards the centre "
+                   "of mass, or into the surface along its normal (a ring pinched at its rim)")
     p.add_argument("--num_envs", type=int, default=128, help="proposals tested at once")
     p.add_argument("--shard", default="0/1", help="K/N: only every N-th object from the K-th (parallel processes)")
     p.add_argument("--synthesize_only", action="store_true", help="fill the cache; no simulation, nothing written")
@@ -113,29 +115,30 @@ def main() -> int:
             stats[obj.name]["passed_exact"] += len(c["wrist_pos"])
             if len(c["wrist_pos"]):
                 c["targets"] = G.closing_targets(obj, hand, c["wrist_pos"], c["wrist_quat"], c["joint_pos"],
-                                                 a.close_step, kinematics=kin, surface=surface)
+                                                 a.close_step, kinematics=kin, surface=surface, toward=a.closing)
                 batch += [(obj.name, c, g) for g in range(len(c["wrist_pos"]))]
             print(f"[make_grasps] round {round_} {i + 1}/{len(pending)} {obj.name}: {len(c['wrist_pos'])}/"
                   f"{int(c['candidates'])} pass the exact check ({time.time() - t:.0f} s)", flush=True)
-        if a.synthesize_only or not batch:
+        if a.synthesize_only:
             break  # later rounds are for the objects the simulation found nothing for
-        if validator is None:
-            from dex_more.envs.grasp_validation import GraspValidator
+        if batch:  # a round whose candidates all failed the exact check goes on to the next seed
+            if validator is None:
+                from dex_more.envs.grasp_validation import GraspValidator
 
-            validator = GraspValidator(a.objects, [o.name for o in chosen], num_envs=min(a.num_envs, len(batch)),
-                                       device=a.device, hand=a.hand)
-        t = time.time()
-        for s in range(0, len(batch), validator.num_envs):
-            part = batch[s:s + validator.num_envs]
-            field = lambda key: np.stack([c[key][g] for _, c, g in part])  # noqa: E731
-            held, shift = validator.run([name for name, _, _ in part], field("wrist_pos"), field("wrist_quat"),
-                                        field("joint_pos"), field("targets"))
-            for (name, c, g), ok, sh in zip(part, held, shift):
-                if ok:
-                    stats[name]["held"] += 1
-                    kept[name].append({key: c[key][g] for key in FIELDS if key != "shift"} | {"shift": sh})
-            print(f"[make_grasps] round {round_}: simulated {s + len(part)}/{len(batch)} proposals, "
-                  f"{int(held.sum())}/{len(part)} held ({time.time() - t:.0f} s)", flush=True)
+                validator = GraspValidator(a.objects, [o.name for o in chosen], num_envs=min(a.num_envs, len(batch)),
+                                           device=a.device, hand=a.hand)
+            t = time.time()
+            for s in range(0, len(batch), validator.num_envs):
+                part = batch[s:s + validator.num_envs]
+                field = lambda key: np.stack([c[key][g] for _, c, g in part])  # noqa: E731
+                held, shift = validator.run([name for name, _, _ in part], field("wrist_pos"), field("wrist_quat"),
+                                            field("joint_pos"), field("targets"))
+                for (name, c, g), ok, sh in zip(part, held, shift):
+                    if ok:
+                        stats[name]["held"] += 1
+                        kept[name].append({key: c[key][g] for key in FIELDS if key != "shift"} | {"shift": sh})
+                print(f"[make_grasps] round {round_}: simulated {s + len(part)}/{len(batch)} proposals, "
+                      f"{int(held.sum())}/{len(part)} held ({time.time() - t:.0f} s)", flush=True)
         pending = [o for o in pending if not kept[o.name]]
         if not pending:
             break
@@ -154,8 +157,8 @@ def main() -> int:
         with open(report_path, newline="") as f:
             rows = {r["object"]: r for r in csv.DictReader(f)}
     for obj in chosen:
-        row = {"object": obj.name, "family": obj.family, "split": obj.split, **stats[obj.name], "kept": 0,
-               "penetration_mm_max": "", "tips_in_contact_mean": "", "shift_mm_median": ""}
+        row = {"object": obj.name, "family": obj.family, "split": obj.split, "closing": a.closing, **stats[obj.name],
+               "kept": 0, "penetration_mm_max": "", "tips_in_contact_mean": "", "shift_mm_median": ""}
         p_ = proposals.get(obj.name)
         if p_ is not None:
             row.update(kept=len(p_), penetration_mm_max=f"{1000 * p_.penetration.max():.2f}",

@@ -9,9 +9,10 @@ from scipy.spatial.transform import Rotation
 
 from dex_more.assets import SHADOW_RIGHT
 from dex_more.motion.hand_model import HandKinematics
-from dex_more.objects.grasps import (GraspSynthesisCfg, HandSurface, grasp_contact_metrics, hand_points, keep_mask,
-                                     synthesize_grasps)
-from dex_more.objects.object_set import load_object_set
+from dex_more.objects.grasps import (GraspSynthesisCfg, HandSurface, closing_targets, grasp_contact_metrics,
+                                     hand_points, keep_mask, synthesize_grasps)
+from dex_more.objects.object_set import DEFAULT_OBJECT_SET, load_object_set
+from dex_more.objects.proposals import load_proposals
 
 HAND = SHADOW_RIGHT
 
@@ -65,3 +66,19 @@ def test_synthesis_finds_proposals_that_pass_on_the_exact_mesh(box):
     lo = np.array([kin.lower[kin.joint_names.index(n)] for n in kin.actuated_names])
     hi = np.array([kin.upper[kin.joint_names.index(n)] for n in kin.actuated_names])
     assert np.all(result["joint_pos"] >= lo - 1e-5) and np.all(result["joint_pos"] <= hi + 1e-5)
+
+
+def test_closing_into_the_surface_pinches_a_ring_that_closing_towards_its_centre_lets_go():
+    """torus_08 (a 14 cm ring, 1.5 cm thick) is held at its rim: its centre of mass lies in the hole, so fingertips
+    moved towards it leave the rim (the exact fingertip distances grow, 27 → 56 mm summed), while fingertips moved
+    into the surface along its normal press on it (27 → 20 mm)."""
+    ring = load_object_set()["torus_08"]
+    p = load_proposals(DEFAULT_OBJECT_SET, HAND.name)["torus_08"]
+    pose = (p.wrist_pos[:1], p.wrist_quat[:1])
+    _, before = grasp_contact_metrics(ring, HAND, *pose, p.joint_pos[:1])
+    after = {toward: grasp_contact_metrics(ring, HAND, *pose, closing_targets(ring, HAND, *pose, p.joint_pos[:1],
+                                                                               step=0.1, toward=toward))[1]
+             for toward in ("com", "surface")}
+    assert after["surface"].sum() < before.sum() - 0.005 < after["com"].sum() - 0.02, (before, after)
+    with pytest.raises(ValueError, match="expected one of"):
+        closing_targets(ring, HAND, *pose, p.joint_pos[:1], toward="palm")

@@ -309,6 +309,10 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
                 "energy_start": start.numpy()}
 
 
+SIGNED_DISTANCE_CHUNK = 8192
+"""Hand points per exact signed-distance query (bounds the memory of :func:`grasp_contact_metrics`)."""
+
+
 def grasp_contact_metrics(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray, wrist_quat: np.ndarray,
                           joint_pos: np.ndarray, kinematics: HandKinematics | None = None,
                           surface: HandSurface | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -322,19 +326,30 @@ def grasp_contact_metrics(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray
     pts = hand_points(kin, surface, q, torch.tensor(np.asarray(wrist_pos), dtype=kin.dtype), R).numpy()
     mesh = obj.mesh
     G, P = pts.shape[:2]
-    inside = trimesh.proximity.signed_distance(mesh, pts.reshape(-1, 3)).reshape(G, P)  # > 0 inside
+    flat = pts.reshape(-1, 3)
+    # in chunks: trimesh pairs every far point with most triangles (12 GB for 24 grasps of a thin 11 cm torus at once)
+    inside = np.concatenate([trimesh.proximity.signed_distance(mesh, flat[i:i + SIGNED_DISTANCE_CHUNK])
+                             for i in range(0, len(flat), SIGNED_DISTANCE_CHUNK)]).reshape(G, P)  # > 0 inside
     penetration = np.clip(inside.max(1), 0.0, None)
     tips = np.stack([(-inside[:, surface.finger_of_point.numpy() == f]).min(1) for f in range(surface.num_fingers)], 1)
     return penetration, tips
 
 
+CLOSING_MODES = ("com", "surface")
+"""Where :func:`closing_targets` moves the fingertips: towards the centre of mass, or into the surface."""
+
+
 def closing_targets(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray, wrist_quat: np.ndarray,
                     joint_pos: np.ndarray, step: float = 0.5, kinematics: HandKinematics | None = None,
-                    surface: HandSurface | None = None) -> np.ndarray:
+                    surface: HandSurface | None = None, toward: str = "com") -> np.ndarray:
     """Finger joint targets (G, A) [rad] that close proposals on their object, for the validation: every fingertip's
-    closest point moved towards the object's centre of mass, along the gradient in joint space of their summed
-    distances, the largest joint change ``step`` [rad]; the hand's own wrist joints unchanged. Compliant fingers
-    stop on the surface short of these targets, and squeeze it."""
+    closest point moved, along the gradient in joint space of the summed objective, the largest joint change ``step``
+    [rad], the hand's own wrist joints unchanged; compliant fingers stop on the surface short of these targets, and
+    squeeze it. ``toward``: ``"com"`` moves the points towards the object's centre of mass (their summed distances
+    to it), ``"surface"`` into the surface along its normal (their summed signed distances: DexGraspNet's closing,
+    for a ring pinched at its rim, whose centre of mass lies in the hole)."""
+    if toward not in CLOSING_MODES:
+        raise ValueError(f"closing toward '{toward}': expected one of {CLOSING_MODES}")
     kin = kinematics or HandKinematics(hand, dtype=torch.float32)
     surface = surface or HandSurface(hand, kin, GraspSynthesisCfg.surface_points, seed=0)
     planes = hull_planes([v for v, _ in obj.parts], dtype=kin.dtype)
@@ -344,7 +359,11 @@ def closing_targets(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray, wris
     sd = parts_signed_distance(pts, planes)
     closest = _masked_argmin(sd, surface.finger_masks)  # (G, fingers)
     contact = torch.gather(pts, 1, closest[..., None].expand(-1, -1, 3))
-    (grad,) = torch.autograd.grad((contact - torch.tensor(obj.com, dtype=kin.dtype)).norm(dim=-1).sum(), q)
+    if toward == "com":
+        objective = (contact - torch.tensor(obj.com, dtype=kin.dtype)).norm(dim=-1).sum()
+    else:
+        objective = torch.gather(sd, 1, closest).sum()
+    (grad,) = torch.autograd.grad(objective, q)
     lo, hi, frozen = _actuated_limits(kin)
     grad = torch.where(frozen, torch.zeros_like(grad), grad)
     direction = -grad / grad.abs().max(-1, keepdim=True).values.clamp_min(1e-9)
