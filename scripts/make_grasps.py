@@ -37,7 +37,7 @@ from dex_more.errors import DataFormatError  # noqa: E402
 from dex_more.objects import grasps as G  # noqa: E402
 from dex_more.objects.object_set import DEFAULT_OBJECT_SET, load_object_set, read_npz  # noqa: E402
 from dex_more.objects.proposals import (FIELDS, POSE_FIELDS, GraspProposals, load_proposals,  # noqa: E402
-                                        proposals_path, save_proposals)
+                                        proposals_path, report_path, save_proposals)
 from dex_more.paths import REPO_ROOT  # noqa: E402
 
 CACHE = os.path.join(REPO_ROOT, ".cache", "grasps")
@@ -99,8 +99,8 @@ def main() -> int:
     chosen = chosen[k::n_shards]
     cfg = G.GraspSynthesisCfg(candidates=a.candidates, iterations=a.iterations)
     kin = G.HandKinematics(hand, dtype=G.torch.float32)
-    surface = G.HandSurface(hand, kin, cfg.surface_points, seed=0)
-    metric_surface = G.HandSurface(hand, kin, 4000, seed=1)
+    surface = G.synthesis_surface(hand, kin, cfg.surface_points)
+    metric_surface = G.metric_surface(hand, kin)
     t0 = time.time()
     stats = {o.name: {"candidates": 0, "passed_exact": 0, "held": 0} for o in chosen}
     kept: dict[str, list[dict]] = {o.name: [] for o in chosen}
@@ -151,10 +151,10 @@ def main() -> int:
     proposals.update({name: GraspProposals(**{key: np.stack([r[key] for r in rows]) for key in FIELDS})
                       for name, rows in kept.items() if rows})
     save_proposals(out_path, a.hand, proposals)
-    report_path = out_path.replace(".npz", "_report.csv")
+    report = report_path(a.objects, a.hand)
     rows = {}
-    if a.names and os.path.isfile(report_path):
-        with open(report_path, newline="") as f:
+    if a.names and os.path.isfile(report):
+        with open(report, newline="") as f:
             rows = {r["object"]: r for r in csv.DictReader(f)}
     for obj in chosen:
         row = {"object": obj.name, "family": obj.family, "split": obj.split, "closing": a.closing, **stats[obj.name],
@@ -162,17 +162,17 @@ def main() -> int:
         p_ = proposals.get(obj.name)
         if p_ is not None:
             row.update(kept=len(p_), penetration_mm_max=f"{1000 * p_.penetration.max():.2f}",
-                       tips_in_contact_mean=f"{(np.abs(p_.tips) <= G.TIP_CONTACT).sum(1).mean():.2f}",
+                       tips_in_contact_mean=f"{G.tips_in_contact(p_.tips).mean():.2f}",
                        shift_mm_median=f"{1000 * np.median(p_.shift):.1f}")
         rows[obj.name] = row
-    with open(report_path + ".tmp", "w", newline="") as f:
+    with open(report + ".tmp", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=REPORT_COLUMNS)
         writer.writeheader()
         writer.writerows(rows[n] for n in objects.names if n in rows)
-    os.replace(report_path + ".tmp", report_path)
+    os.replace(report + ".tmp", report)
     made = [len(rows) for rows in kept.values() if rows]
     print(f"[make_grasps] {len(made)}/{len(chosen)} objects have proposals, {sum(made)} in all, in "
-          f"{time.time() - t0:.0f} s -> {out_path}, {report_path}")
+          f"{time.time() - t0:.0f} s -> {out_path}, {report}")
     missing = [name for name, rows in kept.items() if not rows]
     if missing:
         print(f"[make_grasps] no proposal held for: {', '.join(missing)} (more --rounds or --candidates)")

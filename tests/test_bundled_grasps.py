@@ -5,7 +5,6 @@ the archive. Their simulation is checked again in test_grasp_validation.py."""
 from __future__ import annotations
 
 import csv
-import os
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ from dex_more.assets import SHADOW_RIGHT
 from dex_more.envs.grasp_validation import GraspValidationCfg
 from dex_more.objects.grasps import CLOSING_MODES, MAX_PENETRATION, MIN_TIPS, TIP_CONTACT, grasp_contact_metrics
 from dex_more.objects.object_set import DEFAULT_OBJECT_SET, load_object_set
-from dex_more.objects.proposals import load_proposals, proposals_path
+from dex_more.objects.proposals import load_proposals, report_path
 
 HAND = SHADOW_RIGHT
 
@@ -52,7 +51,7 @@ def test_the_stored_quality_is_the_exact_measure(bundled):
 
 def test_the_report_lists_every_object_with_the_archive_counts(bundled):
     objects, proposals = bundled
-    with open(proposals_path(DEFAULT_OBJECT_SET, HAND.name).replace(".npz", "_report.csv"), newline="") as f:
+    with open(report_path(DEFAULT_OBJECT_SET, HAND.name), newline="") as f:
         rows = {r["object"]: r for r in csv.DictReader(f)}
     assert sorted(rows) == sorted(objects.names)
     for name, row in rows.items():
@@ -61,4 +60,3 @@ def test_the_report_lists_every_object_with_the_archive_counts(bundled):
         assert row["family"] == objects[name].family and row["split"] == objects[name].split, name
         assert row["closing"] in CLOSING_MODES, name
         assert float(row["penetration_mm_max"]) == pytest.approx(1000 * proposals[name].penetration.max(), abs=0.01)
-    assert os.path.isfile(proposals_path(DEFAULT_OBJECT_SET, HAND.name))

@@ -12,7 +12,7 @@ import pytest
 from dex_more.assets import SHADOW_RIGHT
 from dex_more.objects.grasps import closing_targets, grasp_contact_metrics, keep_mask, synthesize_grasps
 from dex_more.objects.object_set import DEFAULT_OBJECT_SET, load_object_set
-from dex_more.objects.proposals import load_proposals, proposals_path
+from dex_more.objects.proposals import load_proposals, report_path
 
 HAND = SHADOW_RIGHT
 OBJECT = "bottle_04"
@@ -47,7 +47,7 @@ def test_accepted_grasps_hold_when_the_hand_closes_and_drop_when_it_opens(accept
             best[family] = (name, i)
     sample = [name for name, _ in best.values()]
     chosen = lambda key: np.stack([getattr(bundled[n], key)[i] for n, i in best.values()])  # noqa: E731
-    with open(proposals_path(DEFAULT_OBJECT_SET, HAND.name).replace(".npz", "_report.csv"), newline="") as f:
+    with open(report_path(DEFAULT_OBJECT_SET, HAND.name), newline="") as f:
         closing_of = {r["object"]: r["closing"] for r in csv.DictReader(f)}
     sample_closing = np.concatenate([closing_targets(objects[n], HAND, chosen("wrist_pos")[k:k + 1],
                                                      chosen("wrist_quat")[k:k + 1], chosen("joint_pos")[k:k + 1],

@@ -9,8 +9,8 @@ from scipy.spatial.transform import Rotation
 
 from dex_more.assets import SHADOW_RIGHT
 from dex_more.motion.hand_model import HandKinematics
-from dex_more.objects.grasps import (GraspSynthesisCfg, HandSurface, closing_targets, grasp_contact_metrics,
-                                     hand_points, keep_mask, synthesize_grasps)
+from dex_more.objects.grasps import (GraspSynthesisCfg, closing_targets, grasp_contact_metrics, hand_points,
+                                     keep_mask, metric_surface, synthesize_grasps)
 from dex_more.objects.object_set import DEFAULT_OBJECT_SET, load_object_set
 from dex_more.objects.proposals import load_proposals
 
@@ -33,7 +33,7 @@ def _box_distance(points: np.ndarray, half: np.ndarray) -> np.ndarray:
 
 def test_contact_metrics_against_a_hand_computation(box):
     kin = HandKinematics(HAND)
-    surface = HandSurface(HAND, kin, 4000, seed=1)
+    surface = metric_surface(HAND, kin)
     half = box.extents / 2
     q = np.zeros((1, len(kin.actuated_names)))
     quat = Rotation.from_euler("x", 180, degrees=True).as_quat()[None]  # palm down

@@ -10,9 +10,9 @@ no hand point inside the object (its signed distance, :func:`~dex_more.objects.g
 no finger inside another, joints within their limits, contact forces that cancel out (DexGraspNet's force closure
 over the fingertips, and a balance over every hand body touching the object), and (the tabletop) no hand point below
 the table the object rests on. The search starts with the palm facing the object and the thumb across the object's
-narrowest width from the fingers: a hand that lands with every finger on one face cannot hold anything. :func:`grasp_contact_metrics` measures a proposal exactly on the
-object's mesh (:func:`keep_mask`: DexGraspNet's acceptance, no penetration over 2 mm and at least three fingertips
-within 5 mm of the surface).
+narrowest width from the fingers: a hand that lands with every finger on one face cannot hold anything.
+:func:`grasp_contact_metrics` measures a proposal exactly on the object's mesh (:func:`keep_mask`: DexGraspNet's
+acceptance, no penetration over 2 mm and at least three fingertips within 5 mm of the surface).
 """
 from __future__ import annotations
 
@@ -167,6 +167,20 @@ class GraspSynthesisCfg:
     """Initial distance [m] of the palm from the object's surface."""
 
 
+def synthesis_surface(hand: DexHand, kin: HandKinematics,
+                      points: int = GraspSynthesisCfg.surface_points) -> HandSurface:
+    """The hand points the optimisation's energy and :func:`closing_targets` use."""
+    return HandSurface(hand, kin, points, seed=0)
+
+
+METRIC_SURFACE_POINTS = 4000
+
+
+def metric_surface(hand: DexHand, kin: HandKinematics) -> HandSurface:
+    """The denser hand points :func:`grasp_contact_metrics` measures with (another sample than the optimisation's)."""
+    return HandSurface(hand, kin, METRIC_SURFACE_POINTS, seed=1)
+
+
 def _palm_frame(kin: HandKinematics, hand: DexHand) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Palm centre, palm normal (towards where the fingers close) and the opposition direction (thumb tip to the
     index and middle tips, fingers bent halfway) in the root frame, from the keypoints."""
@@ -237,7 +251,7 @@ def synthesize_grasps(obj: ObjectAsset, hand: DexHand, cfg: GraspSynthesisCfg | 
     ``energy_start`` (the initial energies, for diagnosis)."""
     cfg = cfg or GraspSynthesisCfg()
     kin = kinematics or HandKinematics(hand, dtype=torch.float32)
-    surface = surface or HandSurface(hand, kin, cfg.surface_points, seed=0)
+    surface = surface or synthesis_surface(hand, kin, cfg.surface_points)
     dtype = kin.dtype
     gen = torch.Generator().manual_seed(seed)
     planes = hull_planes([v for v, _ in obj.parts], dtype=dtype)
@@ -320,7 +334,7 @@ def grasp_contact_metrics(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray
     (G,) [m] (0 when none is) and each fingertip's distance to the surface (G, fingers) [m] (the closest point of
     its distal body; negative inside)."""
     kin = kinematics or HandKinematics(hand)
-    surface = surface or HandSurface(hand, kin, 4000, seed=1)
+    surface = surface or metric_surface(hand, kin)
     q = torch.tensor(np.asarray(joint_pos), dtype=kin.dtype)
     R = math_utils.matrix_from_quat(torch.tensor(np.asarray(wrist_quat), dtype=kin.dtype))
     pts = hand_points(kin, surface, q, torch.tensor(np.asarray(wrist_pos), dtype=kin.dtype), R).numpy()
@@ -331,7 +345,7 @@ def grasp_contact_metrics(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray
     inside = np.concatenate([trimesh.proximity.signed_distance(mesh, flat[i:i + SIGNED_DISTANCE_CHUNK])
                              for i in range(0, len(flat), SIGNED_DISTANCE_CHUNK)]).reshape(G, P)  # > 0 inside
     penetration = np.clip(inside.max(1), 0.0, None)
-    tips = np.stack([(-inside[:, surface.finger_of_point.numpy() == f]).min(1) for f in range(surface.num_fingers)], 1)
+    tips = np.stack([(-inside[:, mask]).min(1) for mask in surface.finger_masks.numpy()], 1)
     return penetration, tips
 
 
@@ -351,15 +365,15 @@ def closing_targets(obj: ObjectAsset, hand: DexHand, wrist_pos: np.ndarray, wris
     if toward not in CLOSING_MODES:
         raise ValueError(f"closing toward '{toward}': expected one of {CLOSING_MODES}")
     kin = kinematics or HandKinematics(hand, dtype=torch.float32)
-    surface = surface or HandSurface(hand, kin, GraspSynthesisCfg.surface_points, seed=0)
+    surface = surface or synthesis_surface(hand, kin)
     planes = hull_planes([v for v, _ in obj.parts], dtype=kin.dtype)
     q = torch.tensor(np.asarray(joint_pos), dtype=kin.dtype).requires_grad_()
     R = math_utils.matrix_from_quat(torch.tensor(np.asarray(wrist_quat), dtype=kin.dtype))
     pts = hand_points(kin, surface, q, torch.tensor(np.asarray(wrist_pos), dtype=kin.dtype), R)
     sd = parts_signed_distance(pts, planes)
     closest = _masked_argmin(sd, surface.finger_masks)  # (G, fingers)
-    contact = torch.gather(pts, 1, closest[..., None].expand(-1, -1, 3))
     if toward == "com":
+        contact = torch.gather(pts, 1, closest[..., None].expand(-1, -1, 3))
         objective = (contact - torch.tensor(obj.com, dtype=kin.dtype)).norm(dim=-1).sum()
     else:
         objective = torch.gather(sd, 1, closest).sum()
@@ -375,6 +389,11 @@ MAX_PENETRATION, TIP_CONTACT, MIN_TIPS = 0.002, 0.005, 3
 fingertips within TIP_CONTACT of its surface."""
 
 
+def tips_in_contact(tips: np.ndarray) -> np.ndarray:
+    """(G,) how many fingertips are within TIP_CONTACT of the surface, from fingertip distances (G, F) [m]."""
+    return (np.abs(tips) <= TIP_CONTACT).sum(-1)
+
+
 def keep_mask(penetration: np.ndarray, tips: np.ndarray) -> np.ndarray:
     """(G,) which proposals pass, from :func:`grasp_contact_metrics`' penetration (G,) and fingertip distances (G, F)."""
-    return (penetration <= MAX_PENETRATION) & ((np.abs(tips) <= TIP_CONTACT).sum(-1) >= MIN_TIPS)
+    return (penetration <= MAX_PENETRATION) & (tips_in_contact(tips) >= MIN_TIPS)

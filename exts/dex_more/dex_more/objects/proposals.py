@@ -32,6 +32,11 @@ def proposals_path(root: str = DEFAULT_OBJECT_SET, hand: str = "shadow_right") -
     return os.path.join(root, f"grasps_{hand}.npz")
 
 
+def report_path(root: str = DEFAULT_OBJECT_SET, hand: str = "shadow_right") -> str:
+    """The CSV beside the archive: per object the candidates, how many held, and the kept proposals' quality."""
+    return os.path.join(root, f"grasps_{hand}_report.csv")
+
+
 @dataclass
 class GraspProposals:
     """One object's proposals (see the module docstring for units and frames)."""
