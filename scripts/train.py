@@ -7,7 +7,10 @@ Examples:
     isaaclab.sh -p scripts/train.py --task Dex-HOTrack-Bimanual-v0 presets=physx   # Isaac Sim + PhysX
 
 Residual tasks take the frozen imitator with ``--imitator PATH`` (bimanual: ``--imitator right=PATH
---imitator left=PATH``; ``--imitator auto`` = the newest imitator checkpoint under logs/).
+--imitator left=PATH``; ``--imitator auto`` = the newest imitator checkpoint under logs/). A grasping hyper-policy
+takes its frozen bases with ``--base PATH`` (once per base); its stage 2 (``presets=stage2 --checkpoint <stage 1>``)
+and the point-cloud student (``--checkpoint <hyper model_*.pt>``) take them from that run. The whole ResDex recipe:
+scripts/train_grasp.py.
 All Isaac Lab options apply (``--help``): ``--num_envs``, ``--device``, ``--seed``, ``--max_iterations``,
 ``--checkpoint PATH`` to resume, ``--experiment_name``, hydra overrides ``env.<field>=...`` /
 ``agent.<field>=...`` and ``presets=<name>``. Logs, the config dump and checkpoints go to

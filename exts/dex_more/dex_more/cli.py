@@ -118,15 +118,61 @@ def _needs_imitator(task: str, argv: list[str]) -> bool:
     return bool(imitator_tasks(task)) and not any(".imitator_checkpoint=" in a for a in argv)
 
 
-def _check_run_inputs(task: str, resume: str | None, imitators: dict[str, str]) -> None:
-    """Stop before any env is built when a checkpoint to resume from or a frozen imitator cannot serve."""
+def _task_kwarg(task: str, key: str) -> str | None:
+    return gym.spec(task).kwargs.get(key)
+
+
+def _is_file_checkpoint(path: str | None) -> bool:
+    return path is not None and (path.endswith(".pt") or os.path.isfile(path))
+
+
+def hyper_policy_overrides(task: str, bases: list[str], checkpoint: str | None, argv: list[str]) -> list[str]:
+    """Agent overrides that give a task over frozen base policies (gym kwarg ``base_task``: the hyper-policy, or a
+    student's hyper-policy teacher) its bases: ``--base PATH`` (one per base), else the bases of the run
+    ``--checkpoint`` continues (stage 2 from stage 1) or distils (the student's teacher)."""
     from dex_more.errors import DataFormatError
-    from dex_more.rl.checkpoints import TRAINING_STATE_KEYS, check_frozen_actor, read_checkpoint
+    from dex_more.rl.checkpoints import check_frozen_actor, hydra_overrides, hyper_policy_fields, is_distillation_run
+
+    base_task = _task_kwarg(task, "base_task")
+    if base_task is None:
+        if bases:
+            raise SystemExit(f"error: {task} mixes no base policies: --base does not apply")
+        return []
+    section = "teacher" if _task_kwarg(task, "teacher_task") else "actor"
+    if any(a.startswith(f"agent.{section}.base_checkpoints=") for a in argv):
+        return []
+    try:
+        if bases:
+            for b in bases:
+                check_frozen_actor(b, (base_task,))
+            return hydra_overrides(f"agent.{section}", {"base_checkpoints": [os.path.abspath(b) for b in bases]})
+        if _is_file_checkpoint(checkpoint):
+            fields = hyper_policy_fields(checkpoint, "teacher" if is_distillation_run(checkpoint) else "actor")
+            if fields is None:
+                raise SystemExit(f"error: {checkpoint} is not a hyper-policy run: {task} needs one (or --base PATH)")
+            return hydra_overrides(f"agent.{section}", fields)
+    except (DataFormatError, FileNotFoundError) as e:
+        raise SystemExit(f"error: {e}") from None
+    if section == "teacher":
+        raise SystemExit(f"error: {task} distils a trained hyper-policy: pass --checkpoint <its model_*.pt> "
+                         f"(train one with {_task_kwarg(task, 'teacher_task')}, or run scripts/train_grasp.py)")
+    raise SystemExit(f"error: {task} mixes frozen base policies: pass --base PATH once per base (checkpoints of "
+                     f"{base_task}), or run the whole recipe with scripts/train_grasp.py")
+
+
+def _check_run_inputs(task: str, resume: str | None, imitators: dict[str, str]) -> None:
+    """Stop before any env is built when a checkpoint to resume from (a student's teacher) or a frozen imitator
+    cannot serve."""
+    from dex_more.errors import DataFormatError
+    from dex_more.rl.checkpoints import (DISTILLATION_STATE_KEYS, TRAINING_STATE_KEYS, check_frozen_actor,
+                                         is_distillation_run, read_checkpoint)
 
     try:
         # a file path resumes; Isaac Lab resolves run folders and selectors ("latest") itself
-        if resume is not None and (resume.endswith(".pt") or os.path.isfile(resume)):
-            read_checkpoint(resume, TRAINING_STATE_KEYS, expected_tasks=(task,))
+        if _is_file_checkpoint(resume):
+            teacher = _task_kwarg(task, "teacher_task")
+            keys = DISTILLATION_STATE_KEYS if is_distillation_run(resume) else TRAINING_STATE_KEYS
+            read_checkpoint(resume, keys, expected_tasks=(task, teacher) if teacher else (task,))
         for side, path in imitators.items():
             check_frozen_actor(path, (imitator_task_for(task, side),))
     except (DataFormatError, FileNotFoundError) as e:
@@ -136,6 +182,7 @@ def _check_run_inputs(task: str, resume: str | None, imitators: dict[str, str]) 
 def dex_train_argv(argv: list[str]) -> list[str]:
     """Validate the task; the agent runs on ``--device``; ``--imitator`` becomes env overrides (residual tasks
     without one use the newest imitator checkpoints under logs/, or stop with the command that trains them);
+    ``--base`` gives a hyper-policy its frozen bases (:func:`hyper_policy_overrides`);
     logs go to logs/rsl_rl/<task>/<time>/ unless ``--experiment_name`` says otherwise."""
     if "-h" in argv or "--help" in argv:
         return argv
@@ -154,6 +201,8 @@ def dex_train_argv(argv: list[str]) -> list[str]:
                              "(or pass --imitator PATH)")
     resolved = resolve_imitators(task, imitators) if imitators else {}
     _check_run_inputs(task, _value(argv, "--checkpoint"), resolved)
+    argv, bases = _pop_all(argv, "--base")
+    argv += hyper_policy_overrides(task, bases, _value(argv, "--checkpoint"), argv)
     for side, path in resolved.items():
         argv.append(f"env.actions.hand_{side}.imitator_checkpoint={os.path.abspath(path)}")
         argv.append(f"env.actions.hand_{side}.imitator_task={imitator_task_for(task, side)}")

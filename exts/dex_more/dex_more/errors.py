@@ -106,3 +106,11 @@ def check_rotation_matrices(error: type[DataFormatError], source: str, field: st
         i = tuple(int(k) for k in np.argwhere(bad)[0])
         found = f"a reflection (det {det[i]:.3f})" if det[i] < 0 else f"a block off orthonormal by {err[i]:.2e}"
         raise error(source, field, f"{found} at index {i}", "rotation matrices (R Rᵀ = I, det +1)")
+
+
+def as_name_list(value) -> list[str]:
+    """A list of names from a list, or from a command-line string such as "[a,b]", "['a', 'b']" or "a,b" (a hydra
+    override that is not a Python literal reaches a config as a string)."""
+    if isinstance(value, str):
+        return [v.strip(" '\"") for v in value.strip("[]").split(",") if v.strip(" '\"")]
+    return [str(v) for v in value]

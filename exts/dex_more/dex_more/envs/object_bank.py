@@ -29,6 +29,7 @@ import isaaclab.sim as sim_utils
 from isaaclab.assets import RigidObjectCfg
 from isaaclab.utils import configclass
 
+from dex_more.errors import as_name_list
 from dex_more.objects.geometry import MAX_PARTS
 from dex_more.objects.object_set import DEFAULT_OBJECT_SET, SPLITS, ObjectAsset, load_object_set
 from dex_more.paths import REPO_ROOT
@@ -122,8 +123,9 @@ def slot_template_usd(slots: int = MAX_PARTS) -> str:
 def select_objects(cfg: ObjectBankCfg) -> list[ObjectAsset]:
     """The objects ``cfg`` names, in order, with a clear error for an unknown split or name."""
     object_set = load_object_set(cfg.object_set)
-    if cfg.names:
-        return [object_set[name] for name in cfg.names]
+    names = as_name_list(cfg.names)
+    if names:
+        return [object_set[name] for name in names]
     if cfg.split not in SPLITS:
         raise ValueError(f"unknown split '{cfg.split}'; splits: {SPLITS}")
     chosen = object_set.split(cfg.split)
@@ -186,6 +188,8 @@ class ObjectBank:
         self.friction = t([o.friction for o in self.objects])
         self.half_height = t([o.half_height for o in self.objects])
         """(n,) height [m] of each object's origin above a table it rests on as authored."""
+        self.height = t([o.extents[2] for o in self.objects])
+        """(n,) each object's height [m] as it rests on a table."""
         # each env's object body and its slot shapes, in slot order
         # the asset's prim path is a regex over the envs ("/World/envs/env_[^/]+/Object"): its bodies, by env
         body_of_env = {}
@@ -247,6 +251,11 @@ class ObjectBank:
     def env_half_height(self) -> torch.Tensor:
         """(N,) :attr:`half_height` of each env's object."""
         return self.half_height[self.object_ids]
+
+    @property
+    def env_height(self) -> torch.Tensor:
+        """(N,) :attr:`height` of each env's object."""
+        return self.height[self.object_ids]
 
 
 def object_usd(obj: ObjectAsset) -> str:

@@ -4,9 +4,10 @@ a family's own ``mdp`` package re-exports it and adds its terms (Isaac Lab style
 
 from isaaclab.envs.mdp import *  # noqa: F401, F403
 
-from .actions import HandTrackingAction, MimicJointPositionAction, MimicJoints, ResidualHandTrackingAction  # noqa: F401
+from .actions import (HandTrackingAction, MimicJointPositionAction, MimicJoints, ResidualHandTrackingAction,  # noqa: F401
+                      WristDeltaHandAction)
 from .actions_cfg import (HandTrackingActionCfg, MimicJointPositionActionCfg, hand_joint_position_action_cfg,  # noqa: F401
-                          ResidualHandTrackingActionCfg)
+                          ResidualHandTrackingActionCfg, WristDeltaHandActionCfg)
 from .commands import MOTION_COMMAND, ReferenceMotionCommand, reference_motion  # noqa: F401
 from .commands_cfg import ReferenceMotionCommandCfg  # noqa: F401
 from .curriculums import friction_ramp, gravity_ramp, set_gravity_z  # noqa: F401
@@ -16,7 +17,7 @@ from .observations import (  # noqa: F401
     hand_joint_pos, hand_joint_pos_cos_sin, hand_joint_vel, hand_wrist_state, next_wrist_delta,
     next_joint_delta, next_keypoint_delta, object_state_in_wrist_frame, object_mass_com, next_object_delta,
     object_to_keypoint_distances, reference_tip_to_object_distances, fingertip_forces, imitator_action,
-    object_shape_code, object_point_cloud,
+    object_shape_code, object_point_cloud, object_bank_shape_code, object_bank_point_cloud,
 )
 from .rewards import (  # noqa: F401
     keypoint_errors, exp_kernel, mean_abs, wrist_position_tracking, wrist_rotation_tracking, wrist_velocity_tracking,

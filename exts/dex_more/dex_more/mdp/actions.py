@@ -14,6 +14,10 @@
 ``clamp(a_imitator + residual_scale · Δa, -1, 1)`` through the same mapping; with Δa = 0 it reproduces
 the imitator's action exactly.
 
+:class:`WristDeltaHandAction` (tasks without a reference: grasping) moves the wrist's joint targets by
+``a[:6] · wrist_scale`` per control step from where they were (a velocity command: ``a_z`` > 0 raises the hand,
+ResDex's "force along z"), and sets the finger targets across their limits, smoothed like the tracking term's.
+
 Every term drives mimic followers (joints coupled to a driver by the hand's linkage) with ratio × driver target:
 the source models couple them with a MuJoCo joint equality, which Newton imports as a soft mimic constraint
 (followers lag up to 0.5 rad on their own); a PD target in step with the driver makes the coupling hold under load.
@@ -33,7 +37,8 @@ from dex_more.assets import WRIST_JOINT_NAMES, get_hand
 from .commands import reference_motion
 
 if TYPE_CHECKING:
-    from .actions_cfg import HandTrackingActionCfg, MimicJointPositionActionCfg, ResidualHandTrackingActionCfg
+    from .actions_cfg import (HandTrackingActionCfg, MimicJointPositionActionCfg, ResidualHandTrackingActionCfg,
+                              WristDeltaHandActionCfg)
 
 
 class MimicJoints:
@@ -186,3 +191,80 @@ class ResidualHandTrackingAction(HandTrackingAction):
 
     def _policy_action(self, actions: torch.Tensor) -> torch.Tensor:
         return (self._imitator_action + self.cfg.residual_scale * actions).clamp(-1.0, 1.0)
+
+
+class WristDeltaHandAction(ActionTerm):
+    """a ∈ [-1, 1]^(6 + A): wrist joint targets += ``a[:6] · wrist_scale`` (clipped to the wrist joints' limits),
+    finger targets lo + (a + 1)/2 · (hi − lo) smoothed by ``smoothing``; mimic followers follow their drivers.
+
+    :attr:`wrist_command` is the clipped ``a[:6]`` of the current step: ResDex's r_lift reads its z (``a_z``).
+    A reset starts the wrist targets and the finger average from the joint positions the reset wrote.
+    """
+
+    cfg: WristDeltaHandActionCfg
+
+    def __init__(self, cfg: WristDeltaHandActionCfg, env):
+        super().__init__(cfg, env)
+        self.hand = get_hand(cfg.hand)
+        names = list(self._asset.joint_names)
+        self._wrist_ids = [names.index(n) for n in WRIST_JOINT_NAMES]
+        self._finger_ids = [names.index(n) for n in self.hand.finger_joint_names]
+        self._mimic = MimicJoints(names, list(self.hand.finger_joint_names), self.hand.mimic_joints, self.device)
+        limits = self._asset.data.joint_pos_limits.torch[0]
+        self._wrist_lo, self._wrist_hi = limits[self._wrist_ids, 0], limits[self._wrist_ids, 1]
+        self._lo, self._hi = limits[self._finger_ids, 0], limits[self._finger_ids, 1]
+        self._wrist_scale = torch.tensor(cfg.wrist_scale, device=self.device)
+        self._raw = torch.zeros(self.num_envs, self.action_dim, device=self.device)
+        self._command = torch.zeros(self.num_envs, 6, device=self.device)
+        self._targets = torch.zeros(self.num_envs, len(names), device=self.device)
+        self._wrist_target = torch.zeros(self.num_envs, 6, device=self.device)
+        self._finger_prev = torch.zeros(self.num_envs, len(self._finger_ids), device=self.device)
+        self._fresh = torch.ones(self.num_envs, dtype=torch.bool, device=self.device)
+
+    @property
+    def action_dim(self) -> int:
+        return 6 + len(self.hand.finger_joint_names)
+
+    @property
+    def raw_actions(self) -> torch.Tensor:
+        return self._raw
+
+    @property
+    def processed_actions(self) -> torch.Tensor:
+        return self._targets
+
+    @property
+    def wrist_command(self) -> torch.Tensor:
+        """(N, 6) this step's wrist command in [-1, 1]: x, y, z, roll, pitch, yaw (× ``wrist_scale`` per step)."""
+        return self._command
+
+    def process_actions(self, actions: torch.Tensor):
+        self._raw[:] = actions
+        a = actions.clamp(-1.0, 1.0)
+        q = self._asset.data.joint_pos.torch
+        fresh = self._fresh
+        if fresh.any():
+            self._wrist_target[fresh] = q[fresh][:, self._wrist_ids]
+            self._finger_prev[fresh] = q[fresh][:, self._finger_ids]
+            self._fresh[:] = False
+        self._command[:] = a[:, :6]
+        self._wrist_target[:] = torch.clamp(self._wrist_target + a[:, :6] * self._wrist_scale, self._wrist_lo,
+                                            self._wrist_hi)
+        fingers = self._lo + 0.5 * (a[:, 6:] + 1.0) * (self._hi - self._lo)
+        fingers = self.cfg.smoothing * fingers + (1.0 - self.cfg.smoothing) * self._finger_prev
+        self._finger_prev[:] = fingers
+        self._targets[:] = q
+        self._targets[:, self._wrist_ids] = self._wrist_target
+        self._targets[:, self._finger_ids] = fingers
+        if self._mimic:
+            self._targets[:, self._mimic.follower_ids] = self._mimic.targets(fingers)
+        self._asset.actuators.target_command.set_position_index(value=self._targets)
+
+    def apply_actions(self):
+        pass  # the targets are set once per env step (see HandTrackingAction.apply_actions)
+
+    def reset(self, env_ids=None):
+        ids = slice(None) if env_ids is None else env_ids
+        self._raw[ids] = 0.0
+        self._command[ids] = 0.0
+        self._fresh[ids] = True

@@ -8,7 +8,7 @@ from isaaclab.envs.mdp.actions.actions_cfg import JointPositionActionCfg
 from isaaclab.managers import ActionTermCfg
 from isaaclab.utils import configclass
 
-from .actions import HandTrackingAction, MimicJointPositionAction, ResidualHandTrackingAction
+from .actions import HandTrackingAction, MimicJointPositionAction, ResidualHandTrackingAction, WristDeltaHandAction
 
 if TYPE_CHECKING:
     from dex_more.assets import DexHand
@@ -57,3 +57,16 @@ class ResidualHandTrackingActionCfg(HandTrackingActionCfg):
     residual_scale: float = 2.0
     from_scratch: bool = False
     """Ablation: no imitator; the policy's action is used alone."""
+
+
+@configclass
+class WristDeltaHandActionCfg(ActionTermCfg):
+    """:class:`~dex_more.mdp.actions.WristDeltaHandAction`: wrist velocity commands, finger targets over the limits."""
+
+    class_type: type = WristDeltaHandAction
+    hand: str = MISSING
+    wrist_scale: tuple = (0.01, 0.01, 0.01, 0.05, 0.05, 0.05)
+    """Wrist target change per control step at |a| = 1: metres (x, y, z), radians (roll, pitch, yaw); at 60 Hz,
+    0.6 m/s and 3 rad/s."""
+    smoothing: float = 0.5
+    """Weight of the new finger target in the moving average."""

@@ -8,17 +8,11 @@ from isaaclab.managers import CommandTermCfg
 from isaaclab.markers import VisualizationMarkersCfg
 from isaaclab.utils import configclass
 
+from dex_more.errors import as_name_list
 from dex_more.motion.library import DEFAULT_MANIFEST, load_clips, read_manifest, select_clips
 from dex_more.motion.reference_motion import ReferenceMotion
 
 from .commands import ReferenceMotionCommand
-
-
-def _as_list(value) -> list[str]:
-    """A list of names from a list or from a command-line string such as "[a,b]" or "a,b"."""
-    if isinstance(value, str):
-        return [v.strip() for v in value.strip("[]").split(",") if v.strip()]
-    return [str(v) for v in value]
 
 
 GHOST_HAND = (0.2, 0.85, 0.3)
@@ -74,7 +68,7 @@ class ReferenceMotionCommandCfg(CommandTermCfg):
 
     def resolve_clips(self) -> list[ReferenceMotion]:
         entries = read_manifest(self.manifest)
-        names = _as_list(self.clip_names) or None
+        names = as_name_list(self.clip_names) or None
         chosen = select_clips(entries, sides=None if names else tuple(self.hands), names=names)
         if names:
             missing = set(names) - {e.name for e in chosen}

@@ -1,4 +1,4 @@
-"""Observation terms of hand(-object) tracking. Per hand, ``side`` selects ``robot_<side>`` (its
+"""Observation terms of hand(-object) tracking and of object-diverse scenes. Per hand, ``side`` selects ``robot_<side>`` (its
 :class:`~dex_more.mdp.HandState`); positions are in the env frame [m], quaternions (x, y, z, w), velocities
 [m/s, rad/s] in the world frame unless a term says "wrist frame". Reference ("next frame") terms read the
 reference-motion command at ``frame + 1``.
@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 import isaaclab.utils.math as math_utils
-from isaaclab.managers import ManagerTermBase, ObservationTermCfg
+from isaaclab.managers import ManagerTermBase, ObservationTermCfg, SceneEntityCfg
 
 from dex_more.mano import FINGERTIP_KEYPOINT_IDS
 from dex_more.motion.shapes import sdf_local
@@ -178,3 +178,49 @@ class object_point_cloud(ManagerTermBase):
         q = obj.root_quat_w.torch[:, None].expand(-1, self._points.shape[0], -1)
         world = math_utils.quat_apply(q, self._points.expand(env.num_envs, -1, -1))
         return (world + (obj.root_pos_w.torch - env.scene.env_origins)[:, None]).flatten(1)
+
+
+# ------------------------------------------------------------------ object-diverse scenes (env.object_bank)
+
+class object_bank_shape_code(ManagerTermBase):
+    """(N, D): the shape code of each env's object (ResDex's c^ω: the PointNet code of :mod:`dex_more.objects.shape_code`),
+    read once from the object set's ``shape_codes.npz`` and looked up by the object each env holds."""
+
+    def __init__(self, cfg: ObservationTermCfg, env: DexEnv):
+        from dex_more.objects.shape_code import CODES_FILE, load_shape_codes
+
+        super().__init__(cfg, env)
+        bank = env.object_bank
+        codes = load_shape_codes(bank.cfg.object_set)
+        row = {n: i for i, n in enumerate(codes["names"].tolist())}
+        missing = [o.name for o in bank.objects if o.name not in row]
+        if missing:
+            raise ValueError(f"{bank.cfg.object_set}/{CODES_FILE} has no code for {missing[:5]}; rebuild it with "
+                             f"scripts/make_shape_codes.py --objects {bank.cfg.object_set}")
+        self._codes = torch.tensor(codes["codes"][[row[o.name] for o in bank.objects]], device=env.device)
+
+    def __call__(self, env: DexEnv) -> torch.Tensor:
+        return self._codes[env.object_bank.object_ids]
+
+
+class object_bank_point_cloud(ManagerTermBase):
+    """(N, num_points · 3): points on each env's object's surface in the env frame [m] (a depth camera's view without
+    occlusion): ``num_points`` of the object set's stored surface samples per object (a seeded choice), moved by the
+    object's pose each step."""
+
+    def __init__(self, cfg: ObservationTermCfg, env: DexEnv):
+        super().__init__(cfg, env)
+        n, rng = cfg.params.get("num_points", 512), np.random.default_rng(cfg.params.get("seed", 0))
+        points = []
+        for obj in env.object_bank.objects:
+            replace = len(obj.points) < n
+            points.append(obj.points[rng.choice(len(obj.points), n, replace=replace)])
+        self._points = torch.tensor(np.stack(points), dtype=torch.float32, device=env.device)
+
+    def __call__(self, env: DexEnv, num_points: int = 512, seed: int = 0,
+                 asset_cfg: SceneEntityCfg = SceneEntityCfg("object")) -> torch.Tensor:
+        obj = env.scene[asset_cfg.name].data
+        local = self._points[env.object_bank.object_ids]
+        q = obj.root_quat_w.torch[:, None].expand(-1, local.shape[1], -1)
+        world = math_utils.quat_apply(q, local) + (obj.root_pos_w.torch - env.scene.env_origins)[:, None]
+        return world.flatten(1)

@@ -55,6 +55,8 @@ class HyperPolicyModelCfg(RslRlMLPModelCfg):
     base_checkpoints: list[str] = []
     base_obs_group: str = "base"
     weight_mode: str = "softmax"
+    residual: bool = True
+    """False: the MoE-only ablation of ResDex's Table 3 (λ only, no residual action)."""
     hidden_dims: list[int] = [1024, 1024, 512, 512]
 
 

@@ -21,6 +21,9 @@ from ..errors import DataFormatError, describe
 TRAINING_STATE_KEYS = ("actor_state_dict", "critic_state_dict", "optimizer_state_dict", "iter")
 """What RSL-RL's ``OnPolicyRunner.load`` reads from a checkpoint to resume training (a player reads the actor)."""
 
+DISTILLATION_STATE_KEYS = ("student_state_dict", "teacher_state_dict", "optimizer_state_dict", "iter")
+"""What a DAgger checkpoint holds to resume (a player reads the student, and the teacher it was distilled from)."""
+
 ENV_STATE_KEY = "env_state"
 """The env's state a :mod:`dex_more.rl.resumable` algorithm saves beside the models: ``{"common_step_counter": int}``."""
 
@@ -144,26 +147,73 @@ def _read_yaml(checkpoint: str, name: str, what: str) -> dict:
     return data
 
 
-def read_actor_cfg(checkpoint: str) -> tuple[type, dict]:
-    """(model class, its keyword arguments) from ``params/agent.yaml`` ``actor`` beside ``checkpoint``."""
+def read_actor_cfg(checkpoint: str, section: str = "actor") -> tuple[type, dict]:
+    """(model class, its keyword arguments) from ``params/agent.yaml`` ``section`` (``actor``; a distillation run's
+    ``student`` or ``teacher``) beside ``checkpoint``."""
     from rsl_rl.utils import resolve_callable
 
     path = run_file(checkpoint, "params/agent.yaml")
-    agent = _read_yaml(checkpoint, "params/agent.yaml", "the agent configuration train.py writes (with an 'actor' section)")
-    actor = agent.get("actor")
+    agent = _read_yaml(checkpoint, "params/agent.yaml",
+                       f"the agent configuration train.py writes (with a '{section}' section)")
+    actor = agent.get(section)
     if not isinstance(actor, dict):
-        raise CheckpointError(path, "actor", describe(actor) if "actor" in agent else "nothing (missing)",
-                              "the actor's configuration {class_name, hidden_dims, ...}")
+        raise CheckpointError(path, section, describe(actor) if section in agent else "nothing (missing)",
+                              f"the {section}'s configuration {{class_name, hidden_dims, ...}}")
     actor = dict(actor)
     name = actor.pop("class_name", None)
     if not isinstance(name, str):
-        raise CheckpointError(path, "actor.class_name", describe(name), "a model class such as 'rsl_rl.models:MLPModel'")
+        raise CheckpointError(path, f"{section}.class_name", describe(name),
+                              "a model class such as 'rsl_rl.models:MLPModel'")
     try:
         cls = resolve_callable(name)
     except Exception as e:  # noqa: BLE001 - rsl_rl raises ImportError, AttributeError or ValueError
-        raise CheckpointError(path, "actor.class_name", f"{name!r}, which cannot be imported ({e.__class__.__name__})",
+        raise CheckpointError(path, f"{section}.class_name",
+                              f"{name!r}, which cannot be imported ({e.__class__.__name__})",
                               "an importable model class such as 'rsl_rl.models:MLPModel'") from None
     return cls, actor
+
+
+def is_distillation_run(checkpoint: str) -> bool:
+    """Whether the run folder of ``checkpoint`` trained a student (``params/agent.yaml`` has a ``student`` section)."""
+    if not os.path.exists(run_file(checkpoint, "params/agent.yaml")):
+        return False
+    return "student" in _read_yaml(checkpoint, "params/agent.yaml", "the agent configuration train.py writes")
+
+
+HYPER_POLICY_FIELDS = ("base_checkpoints", "residual", "weight_mode")
+"""What rebuilds a trained :class:`~dex_more.rl.hyper_policy.HyperPolicy` beyond its weights: its frozen bases and
+switches (the task's agent config holds no bases)."""
+
+
+def hyper_policy_fields(checkpoint: str, section: str = "actor") -> dict | None:
+    """:data:`HYPER_POLICY_FIELDS` of the run's ``section`` model when it is a HyperPolicy, else None; every base
+    checkpoint is checked to exist."""
+    from .hyper_policy import HyperPolicy
+
+    cls, cfg = read_actor_cfg(checkpoint, section)
+    if not (isinstance(cls, type) and issubclass(cls, HyperPolicy)):
+        return None
+    path = run_file(checkpoint, "params/agent.yaml")
+    bases = cfg.get("base_checkpoints")
+    if not isinstance(bases, (list, tuple)) or not bases or not all(isinstance(b, str) for b in bases):
+        raise CheckpointError(path, f"{section}.base_checkpoints", describe(bases), "a list of base checkpoint paths")
+    for b in bases:
+        if not os.path.isfile(b):
+            raise CheckpointError(path, f"{section}.base_checkpoints", f"'{b}', which does not exist",
+                                  "the base policies' checkpoints the hyper-policy was trained over")
+    return {k: cfg[k] for k in HYPER_POLICY_FIELDS if k in cfg}
+
+
+def hydra_overrides(prefix: str, fields: dict) -> list[str]:
+    """``prefix.<field>=<value>`` hydra overrides (lists of strings quoted: paths hold '/', '.', ':')."""
+    out = []
+    for k, v in fields.items():
+        if isinstance(v, (list, tuple)):
+            v = "[" + ",".join(f"'{x}'" for x in v) + "]"
+        elif isinstance(v, bool):
+            v = str(v).lower()
+        out.append(f"{prefix}.{k}={v}")
+    return out
 
 
 def run_dir_imitators(checkpoint: str) -> dict[str, str]:

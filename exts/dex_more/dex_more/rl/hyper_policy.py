@@ -5,6 +5,9 @@
     a = a_R(h) + Σ_i λ_i a_i^B / Σ_i λ_i         a_R: the MLP's output layer; a_i^B: base policy i, deterministic,
                                                  on ``base_obs_group``
 
+``residual=False`` is ResDex's MoE-only ablation (Table 3): a = Σ_i λ_i a_i^B / Σ_i λ_i, the output layer's action
+part unused (it still carries the distribution's parameters, e.g. a learned std).
+
 The bases are loaded from their training checkpoints (:func:`dex_more.rl.checkpoints.load_frozen_actor`),
 kept frozen and evaluated without gradients; only the hyper network learns. ``last_weights`` holds the
 λ of the latest forward pass (for logs and plots).
@@ -45,6 +48,7 @@ class HyperPolicy(MLPModel):
         base_checkpoints: list[str] | tuple[str, ...] = (),
         base_obs_group: str = "base",
         weight_mode: str = "softmax",
+        residual: bool = True,
         hidden_dims: tuple[int, ...] | list[int] = (1024, 1024, 512, 512),
         activation: str = "elu",
         obs_normalization: bool = False,
@@ -58,7 +62,7 @@ class HyperPolicy(MLPModel):
             raise ValueError(f"the base policies' observation group '{base_obs_group}' is not among {list(obs.keys())}")
         super().__init__(obs, obs_groups, obs_set, output_dim, hidden_dims, activation, obs_normalization,
                          distribution_cfg)
-        self.base_obs_group, self.weight_mode = base_obs_group, weight_mode
+        self.base_obs_group, self.weight_mode, self.residual = base_obs_group, weight_mode, residual
         device = obs[base_obs_group].device
         self.bases = nn.ModuleList(load_frozen_actor(c, obs[base_obs_group], output_dim, device) for c in base_checkpoints)
         self.num_bases = len(self.bases)
@@ -86,7 +90,8 @@ class HyperPolicy(MLPModel):
         mix = (lam[..., None] * self.base_actions(obs)).sum(1) / lam.sum(-1, keepdim=True)
         out = self.mlp[-1](h)
         # the action (the distribution's mean) is the mixed base action plus the residual head's output
-        out = torch.cat([out[..., :self.output_dim] + mix, out[..., self.output_dim:]], dim=-1)
+        action = out[..., :self.output_dim] + mix if self.residual else mix
+        out = torch.cat([action, out[..., self.output_dim:]], dim=-1)
         if self.distribution is not None:
             if stochastic_output:
                 self.distribution.update(out)
@@ -114,6 +119,7 @@ class _ExportableHyperPolicy(nn.Module):
         self.residual = m.mlp[-1]
         self.bases = nn.ModuleList(b.as_jit() for b in m.bases)
         self.output_dim = m.output_dim
+        self.residual_on = m.residual
         self.softmax = m.weight_mode == "softmax"
         self.base_obs_dim = m.bases[0].obs_dim
 
@@ -122,4 +128,6 @@ class _ExportableHyperPolicy(nn.Module):
         lam = mixing_weights(self.weight_head(h), self.softmax)
         actions = torch.stack([b(base_obs) for b in self.bases], dim=1)
         mix = (lam.unsqueeze(-1) * actions).sum(1) / lam.sum(-1, keepdim=True)
+        if not self.residual_on:
+            return mix
         return self.residual(h)[:, :self.output_dim] + mix

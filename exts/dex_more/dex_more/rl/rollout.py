@@ -25,14 +25,22 @@ def checked_run_overrides(task: str, checkpoint: str, overrides: list[str] | Non
     residual run, ``env.actions.hand_<side>.imitator_checkpoint=PATH``, unless ``overrides`` names them), after
     checking everything the run folder holds: the errors name its files and fields, before an env is built."""
     from dex_more.cli import check_task
-    from dex_more.rl.checkpoints import (check_frozen_actor, read_actor_cfg, read_checkpoint, run_dir_imitators,
+    from dex_more.rl.checkpoints import (check_frozen_actor, hydra_overrides, hyper_policy_fields,
+                                         is_distillation_run, read_actor_cfg, read_checkpoint, run_dir_imitators,
                                          run_file)
 
     check_task(task)
-    read_checkpoint(checkpoint, expected_tasks=(task,))
-    if os.path.exists(run_file(checkpoint, "params/agent.yaml")):
-        read_actor_cfg(checkpoint)
+    student = is_distillation_run(checkpoint)
+    read_checkpoint(checkpoint, ("student_state_dict",) if student else ("actor_state_dict",), expected_tasks=(task,))
     overrides = list(overrides or [])
+    if os.path.exists(run_file(checkpoint, "params/agent.yaml")):
+        read_actor_cfg(checkpoint, "student" if student else "actor")
+        # a hyper-policy (or a student's hyper-policy teacher) is rebuilt over the bases it was trained with
+        fields = hyper_policy_fields(checkpoint, "teacher" if student else "actor")
+        section = f"agent.{'teacher' if student else 'actor'}"
+        for o in hydra_overrides(section, fields or {}):
+            if not any(x.startswith(o.split("=", 1)[0] + "=") for x in overrides):
+                overrides.append(o)
     for side, path in run_dir_imitators(checkpoint).items():
         key = f"env.actions.hand_{side}.imitator_checkpoint="
         if not any(o.startswith(key) for o in overrides):
@@ -50,21 +58,22 @@ def agent_entry_point(task: str, checkpoint: str) -> str:
     import gymnasium as gym
     from rsl_rl.utils import resolve_callable
 
-    from dex_more.rl.checkpoints import CheckpointError, read_actor_cfg, run_file
+    from dex_more.rl.checkpoints import CheckpointError, is_distillation_run, read_actor_cfg, run_file
     from isaaclab_tasks.utils import load_cfg_from_registry
 
     if not os.path.exists(run_file(checkpoint, "params/agent.yaml")):
         return "rsl_rl_cfg_entry_point"
-    actor_class, _ = read_actor_cfg(checkpoint)
+    section = "student" if is_distillation_run(checkpoint) else "actor"
+    actor_class, _ = read_actor_cfg(checkpoint, section)
     keys = sorted((k for k in gym.spec(task).kwargs if k.startswith("rsl_rl") and k.endswith("_cfg_entry_point")),
                   key=lambda k: k != "rsl_rl_cfg_entry_point")
     for key in keys:
-        actor = getattr(load_cfg_from_registry(task, key), "actor", None)  # a distillation config has a student
+        actor = getattr(load_cfg_from_registry(task, key), section, None)  # a PPO config has no student
         # (str: the config may hold its "module:name" as a lazily imported callable)
         if actor is not None and resolve_callable(str(actor.class_name)) is actor_class:
             return key
-    raise CheckpointError(run_file(checkpoint, "params/agent.yaml"), "actor.class_name", actor_class.__name__,
-                          f"the actor of one of {task}'s agent configs ({', '.join(keys)})")
+    raise CheckpointError(run_file(checkpoint, "params/agent.yaml"), f"{section}.class_name", actor_class.__name__,
+                          f"the {section} of one of {task}'s agent configs ({', '.join(keys)})")
 
 
 def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str = "cpu",
@@ -100,9 +109,12 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
     with quiet_stdout():
         env = RslRlVecEnvWrapper(gym.make(task, cfg=env_cfg), clip_actions=agent_cfg.clip_actions)
         runner = create_rsl_rl_runner(env, agent_cfg)
+    from dex_more.rl.checkpoints import is_distillation_run
+
+    # the actor (a student and its teacher) is all a player needs; a checkpoint without critic or optimizer plays
+    load_cfg = {"student": True, "teacher": True} if is_distillation_run(checkpoint) else {"actor": True}
     try:
-        # the actor is all a player needs; a checkpoint without critic or optimizer state still plays
-        runner.load(checkpoint, load_cfg={"actor": True}, map_location=device)
+        runner.load(checkpoint, load_cfg=load_cfg, map_location=device)
     except (RuntimeError, KeyError) as e:
         env.close()
         raise CheckpointError(checkpoint, "actor_state_dict", f"weights that do not fit ({str(e)[:120]})",

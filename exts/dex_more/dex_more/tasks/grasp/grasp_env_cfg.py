@@ -1,0 +1,298 @@
+"""Universal grasping (ResDex, REFERENCE.md §3; seed 004 §3–4 and Appendix A.2): the scene and the three layouts.
+
+Tabletop: the table top is 60 cm above the ground; each env's object (:mod:`dex_more.envs.object_bank`) is dropped
+with its lowest point 10 cm above the table's centre; the hand's root starts 20 cm above the table, palm down and
+fingers along +x, its palm over the object (raised where a tall object would reach it:
+:func:`.mdp.raise_hand_over_tall_objects`). Goal: the object's centre 20 cm above the table (:data:`.mdp.LIFT_HEIGHT`)
+after 200 control steps (3.3 s at 60 Hz); success is the object within 5 cm of the goal when time runs out.
+
+Action (:class:`dex_more.mdp.WristDeltaHandActionCfg`): the paper pushes the wrist with a 6-D force; the bundled
+hands hang on six virtual wrist joints, so the policy moves their position targets (a velocity command, 1 cm and
+0.05 rad per step at |a| = 1) and sets the finger targets across their limits. r_lift's ``a_z`` is the vertical
+command.
+
+Layouts:
+- :class:`GraspBaseEnvCfg` — geometry-agnostic base policy on one object (``object_bank.names``): proprioception,
+  object position, goal and previous action; r_pose + r_task.
+- :class:`GraspHyperEnvCfg` — hyper-policy over frozen bases on a split (default: train): the bases' observations
+  (group ``base``) plus object pose, velocities and shape code; stage 1 r_task + α·r_proposal, ``presets=stage2``:
+  r_lift + r_move (loosened) + r_bonus.
+- :class:`GraspStudentEnvCfg` — the hyper layout plus the student's groups: proprioception (``student``) and the
+  object's points (``point_cloud``), no object state.
+"""
+from __future__ import annotations
+
+import math
+
+from isaaclab.assets import ArticulationCfg
+from isaaclab.managers import EventTermCfg as EventTerm
+from isaaclab.managers import ObservationGroupCfg as ObsGroup
+from isaaclab.managers import ObservationTermCfg as ObsTerm
+from isaaclab.managers import RewardTermCfg as RewTerm
+from isaaclab.managers import SceneEntityCfg
+from isaaclab.managers import TerminationTermCfg as DoneTerm
+from isaaclab.scene import InteractiveSceneCfg
+from isaaclab.utils import configclass
+
+from isaaclab_tasks.utils import PresetCfg
+
+from dex_more.assets import GROUND_CFG, TABLE_CFG, TABLE_HEIGHT, WRIST_JOINT_NAMES, get_hand
+from dex_more.envs import DexEnvCfg
+from dex_more.envs.object_bank import ObjectBankCfg, object_bank_asset_cfg
+
+from . import mdp
+
+EPISODE_STEPS = 200
+"""ResDex's episode: 200 control steps."""
+DROP_HEIGHT = 0.1
+"""The object's lowest point above the table when it is dropped [m]."""
+HAND_HEIGHT = 0.2
+"""The hand's root above the table at the start [m]."""
+HAND_CLEARANCE = 0.03
+"""Least gap [m] between a dropped object's top and the hand's root (see raise_hand_over_tall_objects)."""
+HAND_X = -0.07
+"""The hand root's x [m, env frame]: with the fingers along +x, this puts the palm's centre over the object."""
+PALM_DOWN = {"wrist_rx": math.pi / 2, "wrist_ry": 0.0, "wrist_rz": math.pi / 2}
+"""Wrist joint angles [rad] that turn the hand palm down (its −y to world −z) with the fingers (its +z) along +x."""
+
+SIDE = mdp.SIDE
+ROBOT = f"robot_{SIDE}"
+NEAR = {"finger_threshold": 0.6, "hand_threshold": 0.12}
+"""f1's thresholds [m]: Σ‖X_obj − X_finger‖ ≤ 0.6 and ‖X_obj − X_hand‖ ≤ 0.12."""
+POSE_THRESHOLD = 6.0
+"""f2's threshold on ‖q − X_joint‖₁ [rad]."""
+SUCCESS_RADIUS = 0.05
+"""Success, and r_bonus's radius: the object within 5 cm of the goal [m]."""
+
+
+def grasp_hand_cfg(name: str) -> ArticulationCfg:
+    """A bundled hand as the grasping tasks' ``robot_right``: base over the table, wrist joints palm down."""
+    hand = get_hand(name)
+    init = dict(hand.articulation.init_state.joint_pos)
+    joint_pos = {k: v for k, v in init.items() if k not in (".*", "wrist_.*")}
+    if ".*" in init:
+        joint_pos["(?!wrist_).*"] = init[".*"]
+    joint_pos.update({n: 0.0 for n in WRIST_JOINT_NAMES}, **PALM_DOWN)
+    return hand.articulation.replace(
+        prim_path=f"{{ENV_REGEX_NS}}/Robot_{SIDE}",
+        init_state=ArticulationCfg.InitialStateCfg(pos=(HAND_X, 0.0, TABLE_HEIGHT + HAND_HEIGHT), joint_pos=joint_pos))
+
+
+##
+# Scene, actions, events, terminations
+##
+
+
+@configclass
+class GraspSceneCfg(InteractiveSceneCfg):
+    num_envs = 16
+    env_spacing = 1.0
+    ground = GROUND_CFG
+    table = TABLE_CFG
+    robot_right: ArticulationCfg | None = None  # the hand's folder names it (GraspEnvCfg.hands)
+    object = object_bank_asset_cfg(pos=(*mdp.OBJECT_XY, TABLE_HEIGHT + 0.3))
+
+
+@configclass
+class ActionsCfg:
+    hand = mdp.WristDeltaHandActionCfg(asset_name=ROBOT, hand="")
+
+
+@configclass
+class EventsCfg:
+    """Hand and object to their defaults, the env's object (hyper layouts: a random one), dropped, the hand above it:
+    in this order (the drop and the hand's placement read the object's size)."""
+
+    reset_scene = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
+    assign_object: EventTerm | None = None
+    drop_object = EventTerm(func=mdp.drop_objects_above_table, mode="reset",
+                            params={"xy": mdp.OBJECT_XY, "height": DROP_HEIGHT})
+    place_hand = EventTerm(func=mdp.raise_hand_over_tall_objects, mode="reset",
+                           params={"drop_height": DROP_HEIGHT, "base_height": HAND_HEIGHT, "clearance": HAND_CLEARANCE,
+                                   "asset_cfg": SceneEntityCfg(ROBOT)})
+
+
+@configclass
+class RandomObjectEventsCfg(EventsCfg):
+    """Every reset draws the env's object from the bank (a field of the base class: it keeps its place in the order)."""
+
+    assign_object = EventTerm(func=mdp.assign_random_objects, mode="reset")
+
+
+@configclass
+class TerminationsCfg:
+    time_out = DoneTerm(func=mdp.time_out, time_out=True)
+    success = DoneTerm(func=mdp.lifted_to_target, time_out=True, params={"radius": SUCCESS_RADIUS})
+    physics_blowup = DoneTerm(func=mdp.physics_blowup, params={"max_joint_vel": 100.0, "max_object_speed": 10.0})
+
+
+##
+# Observations
+##
+
+
+@configclass
+class BaseObsCfg(ObsGroup):
+    """The geometry-agnostic base policy's view: proprioception, the object's position, the goal, previous action."""
+
+    joint_pos = ObsTerm(func=mdp.hand_joint_pos, params={"side": SIDE})
+    joint_vel = ObsTerm(func=mdp.hand_joint_vel, params={"side": SIDE})
+    fingertip_pos = ObsTerm(func=mdp.fingertip_positions)
+    object_pos = ObsTerm(func=mdp.object_position)
+    target_from_object = ObsTerm(func=mdp.target_minus_object)
+    last_action = ObsTerm(func=mdp.last_action)
+
+    def __post_init__(self):
+        self.concatenate_terms = True
+
+
+@configclass
+class HyperObsCfg(BaseObsCfg):
+    """The hyper-policy's view: the base view plus the object's orientation, velocities and shape code."""
+
+    object_quat = ObsTerm(func=mdp.root_quat_w, params={"asset_cfg": SceneEntityCfg("object")})
+    object_lin_vel = ObsTerm(func=mdp.root_lin_vel_w, params={"asset_cfg": SceneEntityCfg("object")})
+    object_ang_vel = ObsTerm(func=mdp.root_ang_vel_w, params={"asset_cfg": SceneEntityCfg("object")})
+    shape_code = ObsTerm(func=mdp.object_bank_shape_code)
+
+
+@configclass
+class StudentObsCfg(ObsGroup):
+    """The point-cloud student's proprioception (no object state)."""
+
+    joint_pos = ObsTerm(func=mdp.hand_joint_pos, params={"side": SIDE})
+    joint_vel = ObsTerm(func=mdp.hand_joint_vel, params={"side": SIDE})
+    fingertip_pos = ObsTerm(func=mdp.fingertip_positions)
+    last_action = ObsTerm(func=mdp.last_action)
+
+    def __post_init__(self):
+        self.concatenate_terms = True
+
+
+@configclass
+class PointCloudObsCfg(ObsGroup):
+    """512 points on the object's surface (ResDex's distillation), env frame."""
+
+    points = ObsTerm(func=mdp.object_bank_point_cloud, params={"num_points": 512, "seed": 0})
+
+    def __post_init__(self):
+        self.concatenate_terms = True
+
+
+@configclass
+class BaseObservationsCfg:
+    policy: BaseObsCfg = BaseObsCfg()
+
+
+@configclass
+class HyperObservationsCfg:
+    policy: HyperObsCfg = HyperObsCfg()
+    base: BaseObsCfg = BaseObsCfg()
+
+
+@configclass
+class StudentObservationsCfg(HyperObservationsCfg):
+    student: StudentObsCfg = StudentObsCfg()
+    point_cloud: PointCloudObsCfg = PointCloudObsCfg()
+
+
+##
+# Rewards (Appendix A.2; the terms: .mdp.rewards)
+##
+
+
+@configclass
+class TaskRewardsCfg:
+    """r_task = r_reach + r_lift + r_move + r_bonus."""
+
+    reach_hand = RewTerm(func=mdp.object_hand_distance, weight=-1.0)
+    reach_fingers = RewTerm(func=mdp.object_fingertip_distance_sum, weight=-0.5)
+    lift = RewTerm(func=mdp.lift, weight=0.1, params=NEAR)
+    move = RewTerm(func=mdp.move_to_target, weight=1.0, params={**NEAR, "pose_threshold": POSE_THRESHOLD})
+    bonus = RewTerm(func=mdp.target_bonus, weight=1.0, params={"radius": SUCCESS_RADIUS})
+
+
+@configclass
+class BaseRewardsCfg(TaskRewardsCfg):
+    """The base policy's r_pose + r_task."""
+
+    pose = RewTerm(func=mdp.grasp_pose_error, weight=-0.05)
+
+
+@configclass
+class HyperStage1RewardsCfg(TaskRewardsCfg):
+    """Stage 1: r_task + α·r_proposal (α: the weight's magnitude). ‖g − g_t‖ weighs the wrist position [m] 1, its
+    angle [rad] 0.1 and the finger joints' L1 [rad] 0.05 (r_pose's weight): the paper gives no weights for the norm."""
+
+    proposal = RewTerm(func=mdp.grasp_proposal_distance, weight=-1.0, params={"rot_weight": 0.1, "joint_weight": 0.05})
+
+
+@configclass
+class HyperStage2RewardsCfg:
+    """Stage 2: r_lift + r_move (loosened: f1 = 2) + r_bonus; nothing pulls the hand to the object or a proposal."""
+
+    lift = RewTerm(func=mdp.lift, weight=0.1, params=NEAR)
+    move = RewTerm(func=mdp.move_to_target, weight=1.0, params={**NEAR, "pose_threshold": None})
+    bonus = RewTerm(func=mdp.target_bonus, weight=1.0, params={"radius": SUCCESS_RADIUS})
+
+
+@configclass
+class HyperRewardsCfg(PresetCfg):
+    """The hyper-policy's reward by stage: ``presets=stage2`` picks the second (start it from a stage-1 checkpoint)."""
+
+    stage1 = HyperStage1RewardsCfg()
+    stage2 = HyperStage2RewardsCfg()
+    default = stage1
+
+
+##
+# Layouts
+##
+
+
+@configclass
+class GraspEnvCfg(DexEnvCfg):
+    """What the grasping layouts share; ``hands`` (a hand's folder: ``{"right": <hand>}``) fills the robot."""
+
+    scene: GraspSceneCfg = GraspSceneCfg()
+    actions: ActionsCfg = ActionsCfg()
+    events: EventsCfg = EventsCfg()
+    terminations: TerminationsCfg = TerminationsCfg()
+    object_bank = ObjectBankCfg()
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.episode_length_s = EPISODE_STEPS * self.decimation * self.sim.dt
+        if SIDE not in self.hands:
+            return  # the family's own cfg: a hand's folder completes it
+        hand = get_hand(self.hands[SIDE])
+        if hand.side != SIDE:
+            raise ValueError(f"{hand.name} is a {hand.side} hand; the grasping tasks take a right hand")
+        self.scene.robot_right = grasp_hand_cfg(hand.name)
+        self.actions.hand.hand = hand.name
+
+
+@configclass
+class GraspBaseEnvCfg(GraspEnvCfg):
+    """Geometry-agnostic base policy on one object (default: the first cluster's centre object)."""
+
+    observations: BaseObservationsCfg = BaseObservationsCfg()
+    rewards: BaseRewardsCfg = BaseRewardsCfg()
+    object_bank = ObjectBankCfg(names=["box_24"])
+
+
+@configclass
+class GraspHyperEnvCfg(GraspEnvCfg):
+    """Hyper-policy over frozen base policies, on every object of a split (a random one per episode)."""
+
+    observations: HyperObservationsCfg = HyperObservationsCfg()
+    rewards: HyperRewardsCfg = HyperRewardsCfg()
+    events: RandomObjectEventsCfg = RandomObjectEventsCfg()
+    object_bank = ObjectBankCfg(split="train")
+
+
+@configclass
+class GraspStudentEnvCfg(GraspHyperEnvCfg):
+    """DAgger: the hyper layout plus the point-cloud student's groups."""
+
+    observations: StudentObservationsCfg = StudentObservationsCfg()

@@ -1,0 +1,332 @@
+"""Universal-grasping tasks (ResDex) on Newton (CPU): the scene, every reward term of Appendix A.2 against a hand
+computation (both stages), success, the hyper-policy over real base checkpoints, the MoE-only switch, and a
+2-iteration train -> play round trip of each Dex-Grasp gym ID."""
+from __future__ import annotations
+
+import glob
+import os
+
+import gymnasium as gym
+import pytest
+import torch
+
+import dex_more.tasks  # noqa: F401
+from isaaclab_tasks.utils import parse_env_cfg
+
+BASE, HYPER, STUDENT = "Dex-Grasp-Base-Shadow-v0", "Dex-Grasp-Hyper-Shadow-v0", "Dex-Grasp-Student-Shadow-v0"
+
+
+def train_in_process(task: str, log_root: str, extra=(), iterations: int = 2, num_envs: int = 2) -> str:
+    """``iterations`` iterations of ``task`` through scripts/train.py's code path; returns the newest checkpoint."""
+    from dex_more.cli import dex_train_argv
+    from isaaclab_rl.entrypoints.backends import train_rsl_rl
+
+    cwd = os.getcwd()
+    os.chdir(log_root)
+    try:
+        before = set(glob.glob(os.path.join(log_root, "logs", "rsl_rl", "*", "*", "model_*.pt")))
+        train_rsl_rl.run(dex_train_argv(["--task", task, "--num_envs", str(num_envs), "--device", "cpu",
+                                         "--max_iterations", str(iterations), "agent.num_steps_per_env=4", *extra]))
+    finally:
+        os.chdir(cwd)
+    models = set(glob.glob(os.path.join(log_root, "logs", "rsl_rl", "*", "*", "model_*.pt"))) - before
+    assert models, f"no checkpoint written for {task}"
+    return max(models, key=os.path.getmtime)
+
+
+@pytest.fixture(scope="module")
+def log_root(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("grasp_logs"))
+
+
+@pytest.fixture(scope="module")
+def bases(log_root):
+    """Two base policies (2 iterations each: untrained but real) on two cluster-centre objects."""
+    return [train_in_process(BASE, log_root, [f"env.object_bank.names=[{name}]", "--experiment_name", f"base_{name}"])
+            for name in ("box_24", "ellipsoid_23")]
+
+
+# ------------------------------------------------------------------------------------------------ scene and rewards
+
+
+@pytest.fixture(scope="class")
+def hyper_env():
+    cfg = parse_env_cfg(HYPER, device="cpu", num_envs=4)
+    cfg.seed = 0
+    env = gym.make(HYPER, cfg=cfg).unwrapped
+    env.reset()
+    yield env
+    env.close()
+
+
+def _body_pos(env, robot, name):
+    return (robot.data.body_pos_w.torch[:, robot.body_names.index(name)] - env.scene.env_origins).double().numpy()
+
+
+def _set_scene(env):
+    """Objects 0–3 of the bank: env 0 at the goal, env 1 3 cm above it, env 2 10 cm beside it, env 3 on the table;
+    envs 0 and 1 close the fingers to their object's first proposal, 8 cm back; the hand's root at the goal's height."""
+    from dex_more.tasks.grasp.mdp import grasp_state
+
+    n, ids = env.num_envs, torch.arange(env.num_envs)
+    bank, robot, obj = env.object_bank, env.scene["robot_right"], env.scene["object"]
+    bank.assign(ids, ids % bank.num_objects)
+    s = grasp_state(env)
+    target = s.target + env.scene.env_origins
+    pos = target.clone()
+    pos[1, 2] += 0.03
+    pos[2, 0] += 0.10
+    pos[3, 2] = env.scene.env_origins[3, 2] + 0.6 + bank.env_half_height[3]
+    pose = torch.cat([pos, torch.tensor([[0.0, 0.0, 0.0, 1.0]]).expand(n, -1)], dim=-1)
+    obj.write_root_pose_to_sim_index(root_pose=pose)
+    obj.write_root_velocity_to_sim_index(root_velocity=torch.zeros(n, 6))
+    q = robot.data.joint_pos.torch.clone()
+    q[:, robot.joint_names.index("wrist_z")] = 0.0
+    q[:2, robot.joint_names.index("wrist_x")] = -0.08  # the object under the closing fingers, not the palm
+    q[:2, s.finger_ids] = s.proposal_joint_pos[bank.object_ids[:2], 0]
+    robot.write_joint_state_to_sim_index(position=q, velocity=torch.zeros_like(q))
+    env.state_changed()
+    action = torch.zeros(n, env.action_manager.total_action_dim)
+    action[:, 2] = torch.tensor([0.5, -0.5, 1.5, 0.0])  # a_z; 1.5 is clipped to 1
+    env.action_manager.process_action(action)
+
+
+def _hand_quantities(env):
+    """Every quantity of Appendix A.2 from the bodies' poses, the stored proposals and numpy (not the task's code)."""
+    import numpy as np
+    from scipy.spatial.transform import Rotation
+
+    from dex_more.objects.proposals import load_proposals
+
+    robot, obj = env.scene["robot_right"], env.scene["object"]
+    bq = robot.data.body_quat_w.torch.double().numpy()
+    bodies = robot.body_names
+
+    def tip(body, offset):
+        i = bodies.index(body)
+        return _body_pos(env, robot, body) + Rotation.from_quat(bq[:, i]).apply(offset)
+
+    tips = np.stack([tip("rh_thdistal", (0.0, 0.0073, 0.035))]
+                    + [tip(f"rh_{f}distal", (0.0, 0.0059, 0.0317)) for f in ("ff", "mf", "rf", "lf")], 1)
+    mcp = np.mean([_body_pos(env, robot, f"rh_{f}proximal") for f in ("ff", "mf", "rf", "lf")], 0)
+    hand = 0.5 * (_body_pos(env, robot, "rh_wrist") + mcp)
+    o = (obj.data.root_pos_w.torch - env.scene.env_origins).double().numpy()
+    oq = obj.data.root_quat_w.torch.double().numpy()
+    target = np.array([0.0, 0.0, 0.8])
+    names = [env.object_bank.objects[i].name for i in env.object_bank.object_ids.tolist()]
+    table = load_proposals()
+    fingers = [robot.joint_names.index(j) for j in env.hands["right"].hand.finger_joint_names]
+    q = robot.data.joint_pos.torch.double().numpy()[:, fingers]
+    root = robot.body_names.index("wrist_rx_link")
+    pose_err, proposal = [], []
+    for e, name in enumerate(names):
+        p = table[name]
+        joint_l1 = np.abs(q[e] - p.joint_pos).sum(-1)
+        pose_err.append(joint_l1.min())
+        r_o = Rotation.from_quat(oq[e])
+        t = r_o.inv().apply(_body_pos(env, robot, "wrist_rx_link")[e] - o[e])
+        r_t = r_o.inv() * Rotation.from_quat(bq[e, root])
+        angle = (Rotation.from_quat(p.wrist_quat).inv() * r_t).magnitude()
+        proposal.append((np.linalg.norm(t - p.wrist_pos, axis=-1) + 0.1 * angle + 0.05 * joint_l1).min())
+    return {"hand_d": np.linalg.norm(o - hand, axis=-1), "finger_sum": np.linalg.norm(tips - o[:, None], axis=-1).sum(-1),
+            "d_obj": np.linalg.norm(o - target, axis=-1), "pose_err": np.array(pose_err),
+            "proposal": np.array(proposal), "a_z": np.array([0.5, -0.5, 1.0, 0.0])}
+
+
+def _terms(env, rewards_cfg) -> dict[str, torch.Tensor]:
+    """weight × term of every term of a rewards config, evaluated on ``env``."""
+    out = {}
+    for name, term in vars(rewards_cfg).items():
+        if term is not None:
+            out[name] = term.weight * term.func(env, **term.params)
+    return out
+
+
+class TestOnTheHyperTask:
+    """One env shared by these tests (one simulation context at a time)."""
+
+    def test_reset_drops_the_object_under_a_palm_down_hand(self, hyper_env):
+        """The object's lowest point 10 cm above the table, the hand's root 20 cm above it (higher only over a tall
+        object), palm facing down, fingers along +x."""
+        import isaaclab.utils.math as math_utils
+
+        from dex_more.assets import TABLE_HEIGHT
+
+        env = hyper_env
+        env.reset()
+        bank, robot = env.object_bank, env.scene["robot_right"]
+        obj_z = env.scene["object"].data.root_pos_w.torch[:, 2] - env.scene.env_origins[:, 2]
+        bottom = obj_z - bank.env_half_height
+        assert torch.allclose(bottom, torch.full_like(bottom, TABLE_HEIGHT + 0.1), atol=1e-4)
+        root_z = torch.tensor(_body_pos(env, robot, "wrist_rx_link")[:, 2], dtype=torch.float32)
+        expected = torch.clamp(bottom + bank.env_height + 0.03, min=TABLE_HEIGHT + 0.2)
+        assert torch.allclose(root_z, expected, atol=1e-4)
+        palm_q = robot.data.body_quat_w.torch[:, robot.body_names.index("rh_palm")]
+        down = math_utils.quat_apply(palm_q, torch.tensor([[0.0, -1.0, 0.0]]).expand(env.num_envs, -1))
+        along = math_utils.quat_apply(palm_q, torch.tensor([[0.0, 0.0, 1.0]]).expand(env.num_envs, -1))
+        assert torch.allclose(down, torch.tensor([0.0, 0.0, -1.0]).expand_as(down), atol=1e-5)
+        assert torch.allclose(along, torch.tensor([1.0, 0.0, 0.0]).expand_as(along), atol=1e-5)
+
+
+    def test_every_reward_term_of_both_stages_and_the_base_equals_a_hand_computation(self, hyper_env):
+        import numpy as np
+
+        from dex_more.tasks.grasp.grasp_env_cfg import BaseRewardsCfg, HyperStage1RewardsCfg, HyperStage2RewardsCfg
+
+        env = hyper_env
+        _set_scene(env)
+        h = _hand_quantities(env)
+        f1 = (h["finger_sum"] <= 0.6) & (h["hand_d"] <= 0.12)
+        f2 = f1 & (h["pose_err"] <= 6.0)
+        assert f1.any() and not f1.all() and f2.any(), f"the scene must exercise both branches: f1 {f1}, f2 {f2}"
+        bonus = np.where(h["d_obj"] <= 0.05, 1.0 / (1.0 + 10.0 * h["d_obj"]), 0.0)
+        assert (bonus > 0).sum() == 2
+        lift = np.where(f1, 0.1 + 0.1 * h["a_z"], 0.0)
+        move = 0.9 - 2.0 * h["d_obj"]
+        expected = {
+            "stage1": {"reach_hand": -1.0 * h["hand_d"], "reach_fingers": -0.5 * h["finger_sum"], "lift": lift,
+                       "move": np.where(f2, move, 0.0), "bonus": bonus, "proposal": -1.0 * h["proposal"]},
+            "stage2": {"lift": lift, "move": np.where(f1, move, 0.0), "bonus": bonus},
+            "base": {"reach_hand": -1.0 * h["hand_d"], "reach_fingers": -0.5 * h["finger_sum"], "lift": lift,
+                     "move": np.where(f2, move, 0.0), "bonus": bonus, "pose": -0.05 * h["pose_err"]},
+        }
+        for stage, cfg in (("stage1", HyperStage1RewardsCfg()), ("stage2", HyperStage2RewardsCfg()),
+                           ("base", BaseRewardsCfg())):
+            got = _terms(env, cfg)
+            assert set(got) == set(expected[stage]), stage
+            for name, value in expected[stage].items():
+                assert np.allclose(got[name].double().numpy(), value, atol=2e-5), (stage, name, got[name], value)
+        # the task's own manager (stage 1 by default) sums exactly these, times dt
+        total = sum(torch.as_tensor(v) for v in expected["stage1"].values()) * env.step_dt
+        assert torch.allclose(env.reward_manager.compute(env.step_dt).double(), total, atol=1e-6)
+
+
+    def test_success_is_the_object_within_5_cm_of_the_goal_when_time_runs_out(self, hyper_env):
+        env = hyper_env
+        _set_scene(env)
+        cfg = env.termination_manager.get_term_cfg("success")
+        assert cfg.time_out
+        env.episode_length_buf[:] = env.max_episode_length - 1
+        assert not cfg.func(env, **cfg.params).any()
+        env.episode_length_buf[:] = env.max_episode_length
+        assert cfg.func(env, **cfg.params).tolist() == [True, True, False, False]
+        assert env.max_episode_length == 200
+        env.reset()
+
+
+def test_stage2_is_a_preset_and_the_moe_only_switch_an_agent_field():
+    from isaaclab_tasks.utils import resolve_task_config
+
+    env_cfg, agent_cfg = resolve_task_config(HYPER, "rsl_rl_cfg_entry_point", overrides=["presets=stage2"])
+    assert set(k for k, v in vars(env_cfg.rewards).items() if v is not None) == {"lift", "move", "bonus"}
+    assert env_cfg.rewards.move.params["pose_threshold"] is None
+    env_cfg, agent_cfg = resolve_task_config(HYPER, "rsl_rl_cfg_entry_point", overrides=["agent.actor.residual=false"])
+    assert "proposal" in vars(env_cfg.rewards) and agent_cfg.actor.residual is False
+
+
+# ------------------------------------------------------------------------------------------------ train -> play
+
+
+def _play_one_step(task: str, checkpoint: str):
+    """play/evaluate's loader on ``checkpoint``: one deterministic action, finite, of the task's size."""
+    from dex_more.rl.rollout import build_policy_env
+
+    env, runner, policy = build_policy_env(task, checkpoint, num_envs=1)
+    try:
+        obs = env.get_observations()
+        with torch.inference_mode():
+            action = policy(obs)
+        assert action.shape == (1, env.num_actions) and torch.isfinite(action).all()
+        env.step(action)
+        return runner
+    finally:
+        env.close()
+
+
+def test_base_policies_train_and_play(bases):
+    from dex_more.rl.checkpoints import read_actor_cfg
+
+    for ckpt in bases:
+        runner = _play_one_step(BASE, ckpt)
+        assert runner.alg.actor.obs_dim == 111
+        assert read_actor_cfg(ckpt)[0].__name__ == "MLPModel"
+
+
+@pytest.fixture(scope="module")
+def hyper_stage1(log_root, bases):
+    return train_in_process(HYPER, log_root, [arg for b in bases for arg in ("--base", b)])
+
+
+def test_hyper_policy_mixes_the_real_base_checkpoints_and_plays(hyper_stage1, bases):
+    """The run records its bases; the player rebuilds the hyper-policy over them, and its λ has k = 2 entries."""
+    import yaml
+
+    from dex_more.rl.checkpoints import run_file
+
+    agent = yaml.unsafe_load(open(run_file(hyper_stage1, "params/agent.yaml")))
+    assert agent["actor"]["base_checkpoints"] == [os.path.abspath(b) for b in bases]
+    runner = _play_one_step(HYPER, hyper_stage1)
+    actor = runner.alg.actor
+    assert actor.num_bases == 2 and actor.last_weights.shape == (1, 2)
+    for base, path in zip(actor.bases, bases):  # the frozen bases are the checkpoints' actors, unchanged
+        state = torch.load(path, weights_only=False)["actor_state_dict"]
+        for k, v in base.state_dict().items():
+            assert torch.equal(v, state[k]), k
+        assert not any(p.requires_grad for p in base.parameters())
+
+
+def test_stage2_starts_from_stage1_and_keeps_its_bases(log_root, hyper_stage1):
+    stage2 = train_in_process(HYPER, log_root, ["presets=stage2", "--checkpoint", hyper_stage1], iterations=1)
+    s1, s2 = torch.load(hyper_stage1, weights_only=False), torch.load(stage2, weights_only=False)
+    assert s2["iter"] == s1["iter"] + 1  # resumed, not restarted
+    import yaml
+
+    from dex_more.rl.checkpoints import run_file
+
+    env = yaml.unsafe_load(open(run_file(stage2, "params/env.yaml")))
+    assert set(k for k, v in env["rewards"].items() if v) == {"lift", "move", "bonus"}
+    agent1 = yaml.unsafe_load(open(run_file(hyper_stage1, "params/agent.yaml")))
+    agent2 = yaml.unsafe_load(open(run_file(stage2, "params/agent.yaml")))
+    assert agent2["actor"]["base_checkpoints"] == agent1["actor"]["base_checkpoints"]
+
+
+def test_moe_only_ablation_acts_with_the_mixture_alone(log_root, bases):
+    """agent.actor.residual=false: the played action is exactly Σ λ_i a_i^B / Σ λ_i."""
+    ckpt = train_in_process(HYPER, log_root, [*(arg for b in bases for arg in ("--base", b)),
+                                              "agent.actor.residual=false"])
+    from dex_more.rl.rollout import build_policy_env
+
+    env, runner, policy = build_policy_env(HYPER, ckpt, num_envs=1)
+    try:
+        actor, obs = runner.alg.actor, env.get_observations()
+        assert actor.residual is False
+        with torch.inference_mode():
+            action = policy(obs)
+            mix = (actor.last_weights[..., None] * actor.base_actions(obs)).sum(1)
+        assert torch.allclose(action, mix, atol=1e-6)
+    finally:
+        env.close()
+
+
+def test_train_cli_names_what_a_hyper_policy_or_student_is_missing():
+    from dex_more.cli import dex_train_argv
+
+    with pytest.raises(SystemExit, match="--base PATH"):
+        dex_train_argv(["--task", HYPER])
+    with pytest.raises(SystemExit, match="distils a trained hyper-policy"):
+        dex_train_argv(["--task", STUDENT])
+    with pytest.raises(SystemExit, match="does not exist"):
+        dex_train_argv(["--task", HYPER, "--base", "/no/such/model_1.pt"])
+    with pytest.raises(SystemExit, match="mixes no base policies"):
+        dex_train_argv(["--task", BASE, "--base", "/no/such/model_1.pt"])
+
+
+def test_student_distils_the_hyper_policy_and_plays(log_root, hyper_stage1):
+    student = train_in_process(STUDENT, log_root, ["--checkpoint", hyper_stage1])
+    state = torch.load(student, weights_only=False)
+    assert any(k.startswith("encoder.point_mlp") for k in state["student_state_dict"])
+    teacher = torch.load(hyper_stage1, weights_only=False)["actor_state_dict"]
+    for k, v in teacher.items():  # the teacher is the hyper-policy, unchanged
+        assert torch.equal(state["teacher_state_dict"][k], v), k
+    runner = _play_one_step(STUDENT, student)
+    assert type(runner.alg.get_policy()).__name__ == "PointCloudStudent"
