@@ -330,3 +330,65 @@ def test_student_distils_the_hyper_policy_and_plays(log_root, hyper_stage1):
         assert torch.equal(state["teacher_state_dict"][k], v), k
     runner = _play_one_step(STUDENT, student)
     assert type(runner.alg.get_policy()).__name__ == "PointCloudStudent"
+
+
+# ------------------------------------------------------------------------------------------------ evaluation
+
+
+def _evaluate_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("evaluate", os.path.join(os.path.dirname(__file__), "..",
+                                                                            "scripts", "evaluate.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_evaluation_on_the_three_splits_matches_a_hand_computation(tmp_path, hyper_stage1):
+    import argparse
+    import json
+
+    from dex_more.objects.object_set import SPLITS, load_object_set
+
+    evaluate = _evaluate_script()
+    reports = []
+    for run in ("a", "b"):
+        args = argparse.Namespace(task=HYPER, checkpoint=hyper_stage1, splits=None, objects_per_split=2, steps=12,
+                                  rollouts=1, seed=3, device="cpu", out=str(tmp_path / run))
+        assert evaluate.evaluate_grasping(args) == 0
+        reports.append(json.load(open(tmp_path / run / "evaluation.json")))
+    a, b = reports
+    assert a["table"] == b["table"] and a["episodes"] == b["episodes"]  # same seed, same numbers
+    object_set = load_object_set()
+    for split in SPLITS:  # each split's first two objects, one episode each
+        eps = [e for e in a["episodes"] if e["split"] == split]
+        assert [e["object"] for e in eps] == [o.name for o in object_set.split(split)][:2]
+        rate = 100.0 * sum(e["success"] for e in eps) / len(eps)
+        assert a["table"][split]["success_rate"] == pytest.approx(rate)
+        assert a["table"][split]["quality_d"] == pytest.approx(sum(e["quality_d"] for e in eps) / len(eps))
+        for e in eps:
+            d = float(torch.tensor(e["final_object_pos"]).sub(torch.tensor([0.0, 0.0, 0.8])).norm())
+            assert e["final_distance"] == pytest.approx(d, abs=1e-5)
+            assert e["success"] == (e["steps"] == 12 and d <= 0.05)
+            assert e["quality_d"] > 0  # Σ over the steps of a distance to the nearest proposal
+        assert len(a["lambda"][split]) == 12 and all(len(lam) == 2 for lam in a["lambda"][split])
+        assert all(abs(sum(lam) - 1.0) < 1e-5 for lam in a["lambda"][split])  # softmax weights
+    assert a["meta"]["num_bases"] == 2 and a["meta"]["residual"] is True
+    assert os.path.isfile(tmp_path / "a" / "hyper_policy_lambda.png")
+
+
+def test_ablation_tables_place_each_evaluation_by_k_and_residual():
+    from dex_more.grasp_evaluation import format_ablation_tables
+
+    def report(k, residual, train, d):
+        return {"meta": {"num_bases": k, "residual": residual},
+                "table": {"train": {"success_rate": train, "quality_d": 0.0},
+                          "unseen_families": {"success_rate": 0.0, "quality_d": d}}}
+
+    text = format_ablation_tables([report(1, False, 61.4, 0.0), report(1, True, 83.2, 223.6),
+                                   report(4, True, 90.6, 176.3)]).splitlines()
+    assert text[1].split() == ["Method", "k=1", "k=4"]
+    assert text[2].split() == ["MoE", "61.4", "-"]
+    assert text[3].split() == ["MoE+Res", "83.2", "90.6"]
+    assert text[-1].split() == ["D", "223.6", "176.3"]

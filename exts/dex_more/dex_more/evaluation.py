@@ -177,27 +177,28 @@ def write_report(results: list[ClipResult], table: dict, out_dir: str, meta: dic
     paths.append(os.path.join(out_dir, "per_clip.csv"))
     if any("load" in r.routing for r in results):
         paths.append(plot_routing(results, os.path.join(out_dir, "expert_activation.png")))
-    if any("lambda" in r.routing for r in results):
-        paths.append(plot_lambda(results, os.path.join(out_dir, "hyper_policy_lambda.png")))
+    lam = {r.clip: r.routing["lambda"] for r in results if "lambda" in r.routing}
+    if lam:
+        paths.append(plot_lambda(lam, os.path.join(out_dir, "hyper_policy_lambda.png")))
     return paths
 
 
-def plot_lambda(results: list[ClipResult], path: str) -> str:
-    """Hyper-policy report figure: the weights λ_i of the base policies over the steps of rollout 0, per clip."""
+def plot_lambda(series: dict[str, list], path: str, what: str = "rollout 0") -> str:
+    """Hyper-policy report figure: per entry of ``series`` (name -> (steps, k) weights), the weights λ_i of the base
+    policies over the steps (tracking: rollout 0 of a clip; grasping: the mean over a split's envs)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    routed = [r for r in results if "lambda" in r.routing]
-    fig, axes = plt.subplots(len(routed), 1, figsize=(10, 2.4 * len(routed)), squeeze=False)
-    for ax, r in zip(axes[:, 0], routed):
-        lam = np.array(r.routing["lambda"])
+    fig, axes = plt.subplots(len(series), 1, figsize=(10, 2.4 * len(series)), squeeze=False)
+    for ax, (name, values) in zip(axes[:, 0], series.items()):
+        lam = np.array(values)
         for i in range(lam.shape[1]):
             ax.plot(lam[:, i], label=f"base {i}")
         ax.set_ylim(0, 1)
         ax.set_ylabel("λ")
-        ax.set_title(f"{r.clip}: weights of the base policies per step", fontsize=9)
+        ax.set_title(f"{name}: weights of the base policies per step ({what})", fontsize=9)
         ax.legend(fontsize=7, loc="upper right")
     axes[-1, 0].set_xlabel("step")
     fig.tight_layout()

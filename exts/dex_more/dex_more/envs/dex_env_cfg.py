@@ -9,6 +9,11 @@ from dex_more.sim import PHYSICS_DT, DexObjectDiversePhysicsCfg, DexPhysicsCfg
 
 from .object_bank import ObjectBankCfg
 
+DECIMATION = 2
+"""Physics steps per control step: 60 Hz control, the clips' rate (ManipTrans: 1/60 s, 2 substeps)."""
+CONTROL_DT = DECIMATION * PHYSICS_DT
+"""The control step [s]."""
+
 
 @configclass
 class DexEnvCfg(ManagerBasedRLEnvCfg):
@@ -24,7 +29,7 @@ class DexEnvCfg(ManagerBasedRLEnvCfg):
     """A different object of an object set in every env (``env.object_bank``); None: the scene's own objects."""
 
     def __post_init__(self):
-        self.decimation = 2  # 60 Hz control: the clips' rate (ManipTrans: 1/60 s, 2 substeps)
+        self.decimation = DECIMATION
         self.sim.dt = PHYSICS_DT
         self.sim.render_interval = self.decimation
         self.sim.physics = DexObjectDiversePhysicsCfg() if self.object_bank is not None else DexPhysicsCfg()

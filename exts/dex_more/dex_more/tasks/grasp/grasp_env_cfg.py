@@ -37,7 +37,7 @@ from isaaclab.utils import configclass
 from isaaclab_tasks.utils import PresetCfg
 
 from dex_more.assets import GROUND_CFG, TABLE_CFG, TABLE_HEIGHT, WRIST_JOINT_NAMES, get_hand
-from dex_more.envs import DexEnvCfg
+from dex_more.envs import CONTROL_DT, DexEnvCfg
 from dex_more.envs.object_bank import ObjectBankCfg, object_bank_asset_cfg
 
 from . import mdp
@@ -262,7 +262,7 @@ class GraspEnvCfg(DexEnvCfg):
 
     def __post_init__(self):
         super().__post_init__()
-        self.episode_length_s = EPISODE_STEPS * self.decimation * self.sim.dt
+        self.episode_length_s = EPISODE_STEPS * CONTROL_DT
         if SIDE not in self.hands:
             return  # the family's own cfg: a hand's folder completes it
         hand = get_hand(self.hands[SIDE])
