@@ -392,3 +392,31 @@ def test_ablation_tables_place_each_evaluation_by_k_and_residual():
     assert text[2].split() == ["MoE", "61.4", "-"]
     assert text[3].split() == ["MoE+Res", "83.2", "90.6"]
     assert text[-1].split() == ["D", "223.6", "176.3"]
+
+
+def test_the_recipe_runs_every_stage_then_reuses_them_and_evaluate_loads_each(tmp_path, monkeypatch):
+    """scripts/train_grasp.py at k = 1: base -> hyper 1 -> hyper 2 -> student; a second call trains nothing."""
+    import argparse
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_grasp", os.path.join(os.path.dirname(__file__), "..",
+                                                                                "scripts", "train_grasp.py"))
+    recipe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(recipe)
+    monkeypatch.chdir(tmp_path)
+    argv = ["--k", "1", "--base_iterations", "1", "--hyper_iterations", "1", "--student_iterations", "1",
+            "--num_envs", "2", "agent.num_steps_per_env=2"]
+    assert recipe.main(argv) == 0
+    runs = sorted(glob.glob(str(tmp_path / "logs" / "rsl_rl" / "*" / "*" / "model_*.pt")))
+    centre = recipe.centre_objects(1, 42)[0]
+    assert [os.path.basename(os.path.dirname(os.path.dirname(r))) for r in runs] == sorted(
+        [f"{BASE}_{centre}", f"{HYPER}_k1_stage1", f"{HYPER}_k1_stage2", f"{STUDENT}_k1"])
+    assert recipe.main(argv) == 0
+    assert sorted(glob.glob(str(tmp_path / "logs" / "rsl_rl" / "*" / "*" / "model_*.pt"))) == runs  # all reused
+    evaluate = _evaluate_script()
+    for task, run in ((BASE, f"{BASE}_{centre}"), (STUDENT, f"{STUDENT}_k1")):
+        ckpt = glob.glob(str(tmp_path / "logs" / "rsl_rl" / run / "*" / "model_*.pt"))[0]
+        args = argparse.Namespace(task=task, checkpoint=ckpt, splits=["unseen_families"], objects_per_split=1,
+                                  steps=3, rollouts=1, seed=0, device="cpu", out=str(tmp_path / "eval" / task))
+        assert evaluate.evaluate_grasping(args) == 0
+        assert os.path.isfile(tmp_path / "eval" / task / "per_object.csv")

@@ -146,14 +146,17 @@ def test_every_term_name_that_reaches_tensorboard_is_written_in_the_source():
     """Episode_Reward/<name>, Episode_Termination/<name>, Curriculum/<name>: each <name> is a configclass
     attribute written out in the package (``right_thumb_tip = RewTerm(...)``), not generated at run time."""
     from isaaclab_tasks.utils import load_cfg_from_registry
+    from isaaclab_tasks.utils.hydra import resolve_presets
 
     source = _source()
     names = set()
     for task in _dex_tasks():
-        cfg = load_cfg_from_registry(task, "env_cfg_entry_point")
-        for manager in (cfg.rewards, cfg.terminations, cfg.curriculum):
-            names |= {n for n, term in vars(manager).items() if term is not None}
-    assert {"right_thumb_tip", "left_wrist_power", "object_1_pos", "right_contact_lost", "friction"} <= names
+        for presets in ((), ("stage2",)):  # every stage's reward terms
+            cfg = resolve_presets(load_cfg_from_registry(task, "env_cfg_entry_point"), presets)
+            for manager in (cfg.rewards, cfg.terminations, cfg.curriculum):
+                names |= {n for n, term in getattr(manager, "__dict__", {}).items() if term is not None}
+    assert {"right_thumb_tip", "left_wrist_power", "object_1_pos", "right_contact_lost", "friction", "proposal",
+            "success"} <= names
     missing = sorted(n for n in names if not re.search(rf"^\s+{n} = \w", source, re.MULTILINE))
     assert not missing, f"term names not written as configclass attributes: {missing}"
 

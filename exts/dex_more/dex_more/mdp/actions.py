@@ -194,7 +194,8 @@ class ResidualHandTrackingAction(HandTrackingAction):
 
 
 class WristDeltaHandAction(ActionTerm):
-    """a ∈ [-1, 1]^(6 + A): wrist joint targets += ``a[:6] · wrist_scale`` (clipped to the wrist joints' limits),
+    """a ∈ [-1, 1]^(6 + A): wrist joint targets += ``a[:6] · wrist_scale`` (kept within ``max_lead`` of the wrist
+    joints and within their limits),
     finger targets lo + (a + 1)/2 · (hi − lo) smoothed by ``smoothing``; mimic followers follow their drivers.
 
     :attr:`wrist_command` is the clipped ``a[:6]`` of the current step: ResDex's r_lift reads its z (``a_z``).
@@ -214,6 +215,7 @@ class WristDeltaHandAction(ActionTerm):
         self._wrist_lo, self._wrist_hi = limits[self._wrist_ids, 0], limits[self._wrist_ids, 1]
         self._lo, self._hi = limits[self._finger_ids, 0], limits[self._finger_ids, 1]
         self._wrist_scale = torch.tensor(cfg.wrist_scale, device=self.device)
+        self._max_lead = torch.tensor(cfg.max_lead, device=self.device)
         self._raw = torch.zeros(self.num_envs, self.action_dim, device=self.device)
         self._command = torch.zeros(self.num_envs, 6, device=self.device)
         self._targets = torch.zeros(self.num_envs, len(names), device=self.device)
@@ -248,8 +250,10 @@ class WristDeltaHandAction(ActionTerm):
             self._finger_prev[fresh] = q[fresh][:, self._finger_ids]
             self._fresh[:] = False
         self._command[:] = a[:, :6]
-        self._wrist_target[:] = torch.clamp(self._wrist_target + a[:, :6] * self._wrist_scale, self._wrist_lo,
-                                            self._wrist_hi)
+        wrist = q[:, self._wrist_ids]
+        target = torch.clamp(self._wrist_target + a[:, :6] * self._wrist_scale, wrist - self._max_lead,
+                             wrist + self._max_lead)
+        self._wrist_target[:] = torch.clamp(target, self._wrist_lo, self._wrist_hi)
         fingers = self._lo + 0.5 * (a[:, 6:] + 1.0) * (self._hi - self._lo)
         fingers = self.cfg.smoothing * fingers + (1.0 - self.cfg.smoothing) * self._finger_prev
         self._finger_prev[:] = fingers

@@ -68,5 +68,9 @@ class WristDeltaHandActionCfg(ActionTermCfg):
     wrist_scale: tuple = (0.01, 0.01, 0.01, 0.05, 0.05, 0.05)
     """Wrist target change per control step at |a| = 1: metres (x, y, z), radians (roll, pitch, yaw); at 60 Hz,
     0.6 m/s and 3 rad/s."""
+    max_lead: tuple = (0.02, 0.02, 0.02, 0.1, 0.1, 0.1)
+    """How far the wrist targets may lead the wrist joints [m, rad]: a hand blocked by the table or an object
+    pushes with at most stiffness × lead (20 kN/m × 2 cm = 400 N) instead of winding its target up into a force
+    that ejects the object or blows the physics up."""
     smoothing: float = 0.5
     """Weight of the new finger target in the moving average."""

@@ -186,12 +186,10 @@ switches (the task's agent config holds no bases)."""
 
 
 def hyper_policy_fields(checkpoint: str, section: str = "actor") -> dict | None:
-    """:data:`HYPER_POLICY_FIELDS` of the run's ``section`` model when it is a HyperPolicy, else None; every base
-    checkpoint is checked to exist."""
-    from .hyper_policy import HyperPolicy
-
-    cls, cfg = read_actor_cfg(checkpoint, section)
-    if not (isinstance(cls, type) and issubclass(cls, HyperPolicy)):
+    """:data:`HYPER_POLICY_FIELDS` of the run's ``section`` model when it mixes frozen bases (a HyperPolicy: its
+    configuration has ``base_checkpoints``), else None; every base checkpoint is checked to exist."""
+    _, cfg = read_actor_cfg(checkpoint, section)
+    if "base_checkpoints" not in cfg:
         return None
     path = run_file(checkpoint, "params/agent.yaml")
     bases = cfg.get("base_checkpoints")
