@@ -23,7 +23,6 @@ and the evaluation and tensorboard commands. Extra arguments (hydra overrides) g
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
