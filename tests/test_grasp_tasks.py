@@ -138,7 +138,9 @@ def _terms(env, rewards_cfg) -> dict[str, torch.Tensor]:
     out = {}
     for name, term in vars(rewards_cfg).items():
         if term is not None:
-            out[name] = term.weight * term.func(env, **term.params)
+            # a class term (the blow-up penalty) is the instance the env's own manager built
+            func = env.reward_manager.get_term_cfg(name).func if isinstance(term.func, type) else term.func
+            out[name] = term.weight * func(env, **term.params)
     return out
 
 
@@ -190,6 +192,8 @@ class TestOnTheHyperTask:
             "base": {"reach_hand": -1.0 * h["hand_d"], "reach_fingers": -0.5 * h["finger_sum"], "lift": lift,
                      "move": np.where(f2, move, 0.0), "bonus": bonus, "pose": -0.05 * h["pose_err"]},
         }
+        for stage in expected:  # nothing blew up: no penalty (see the success test for one that did)
+            expected[stage]["blowup"] = np.zeros(env.num_envs)
         for stage, cfg in (("stage1", HyperStage1RewardsCfg()), ("stage2", HyperStage2RewardsCfg()),
                            ("base", BaseRewardsCfg())):
             got = _terms(env, cfg)
@@ -201,7 +205,7 @@ class TestOnTheHyperTask:
         assert torch.allclose(env.reward_manager.compute(env.step_dt).double(), total, atol=1e-6)
 
 
-    def test_success_is_the_object_within_5_cm_of_the_goal_when_time_runs_out(self, hyper_env):
+    def test_success_is_the_object_in_the_hand_5_cm_from_the_goal_when_time_runs_out(self, hyper_env):
         env = hyper_env
         _set_scene(env)
         cfg = env.termination_manager.get_term_cfg("success")
@@ -209,8 +213,21 @@ class TestOnTheHyperTask:
         env.episode_length_buf[:] = env.max_episode_length - 1
         assert not cfg.func(env, **cfg.params).any()
         env.episode_length_buf[:] = env.max_episode_length
-        assert cfg.func(env, **cfg.params).tolist() == [True, True, False, False]
+        h = _hand_quantities(env)
+        expected = (h["d_obj"] <= 0.05) & (h["finger_sum"] <= 0.6) & (h["hand_d"] <= 0.12)
+        # env 0: at the goal, in the hand; env 1: 3 cm above the goal but not in the hand; 2, 3: away from it
+        assert expected.tolist() == [True, False, False, False]
+        assert cfg.func(env, **cfg.params).tolist() == expected.tolist()
         assert env.max_episode_length == 200
+        # a blow-up (the object thrown at 20 m/s) ends the episode with the penalty, and is no success
+        obj = env.scene["object"]
+        obj.write_root_velocity_to_sim_index(root_velocity=torch.tensor([[0.0, 0.0, 20.0, 0.0, 0.0, 0.0]]),
+                                             env_ids=torch.tensor([0]))
+        env.episode_length_buf[:] = 1
+        env.termination_manager.compute()
+        assert env.termination_manager.get_term("physics_blowup").tolist() == [True, False, False, False]
+        penalty = env.reward_manager.get_term_cfg("blowup")
+        assert (penalty.weight * penalty.func(env, **penalty.params)).tolist() == [-200.0, 0.0, 0.0, 0.0]
         env.reset()
 
 
@@ -218,7 +235,7 @@ def test_stage2_is_a_preset_and_the_moe_only_switch_an_agent_field():
     from isaaclab_tasks.utils import resolve_task_config
 
     env_cfg, agent_cfg = resolve_task_config(HYPER, "rsl_rl_cfg_entry_point", overrides=["presets=stage2"])
-    assert set(k for k, v in vars(env_cfg.rewards).items() if v is not None) == {"lift", "move", "bonus"}
+    assert set(k for k, v in vars(env_cfg.rewards).items() if v is not None) == {"lift", "move", "bonus", "blowup"}
     assert env_cfg.rewards.move.params["pose_threshold"] is None
     env_cfg, agent_cfg = resolve_task_config(HYPER, "rsl_rl_cfg_entry_point", overrides=["agent.actor.residual=false"])
     assert "proposal" in vars(env_cfg.rewards) and agent_cfg.actor.residual is False
@@ -284,7 +301,7 @@ def test_stage2_starts_from_stage1_and_keeps_its_bases(log_root, hyper_stage1):
     from dex_more.rl.checkpoints import run_file
 
     env = yaml.unsafe_load(open(run_file(stage2, "params/env.yaml")))
-    assert set(k for k, v in env["rewards"].items() if v) == {"lift", "move", "bonus"}
+    assert set(k for k, v in env["rewards"].items() if v) == {"lift", "move", "bonus", "blowup"}
     agent1 = yaml.unsafe_load(open(run_file(hyper_stage1, "params/agent.yaml")))
     agent2 = yaml.unsafe_load(open(run_file(stage2, "params/agent.yaml")))
     assert agent2["actor"]["base_checkpoints"] == agent1["actor"]["base_checkpoints"]

@@ -3,8 +3,9 @@
 Each split of the object set (``train``, ``unseen_objects``: new objects of trained families, ``unseen_families``)
 is played for one episode per object and rollout with the deterministic policy, every env holding its own object
 (env i: object i mod n of the split; no reassignment at reset). Per episode:
-- success: the object's centre within 5 cm of the goal (20 cm above the table) at the episode's last step
-  (:func:`dex_more.tasks.grasp.mdp.lifted_to_target`); an episode a physics blow-up ended early fails;
+- success: the object's centre within 5 cm of the goal (20 cm above the table), in the hand, at the episode's last
+  step (:func:`dex_more.tasks.grasp.mdp.grasp_succeeded`, the task's success term); an episode a physics blow-up
+  ended early fails;
 - grasp quality D = −Σ_t r_proposal_t = Σ_t ‖g − g_t‖ over its steps, with stage 1's weights of the norm (lower:
   closer to the proposals' poses; the paper reports it on unseen families);
 - for a hyper-policy, λ of every step (the plot shows its mean over the split's envs).
@@ -23,7 +24,7 @@ import numpy as np
 import torch
 
 from dex_more.envs import CONTROL_DT
-from dex_more.tasks.grasp.grasp_env_cfg import EPISODE_STEPS, SUCCESS_RADIUS
+from dex_more.tasks.grasp.grasp_env_cfg import EPISODE_STEPS
 
 SPLIT_COLUMNS = {"train": "Train", "unseen_objects": "Uns. Obj. (seen cat.)", "unseen_families": "Uns. Cat."}
 """Table 1's columns, by split."""
@@ -50,7 +51,7 @@ def evaluate_split(task: str, checkpoint: str, split: str, rollouts: int = 1, se
     from dex_more.envs.object_bank import ObjectBankCfg, select_objects
     from dex_more.rl.rollout import build_policy_env
     from dex_more.tasks.grasp.grasp_env_cfg import HyperStage1RewardsCfg
-    from dex_more.tasks.grasp.mdp import grasp_state
+    from dex_more.tasks.grasp.mdp import grasp_state, grasp_succeeded
 
     bank = ObjectBankCfg(split=split, **({"object_set": object_set} if object_set else {}))
     names = [o.name for o in select_objects(bank)][:max_objects]
@@ -86,7 +87,7 @@ def evaluate_split(task: str, checkpoint: str, split: str, rollouts: int = 1, se
                 played += live.long()
         final_pos = state.object_pos.cpu()
         final_d = state.target_distance.cpu()
-        success = ~failed & (final_d <= SUCCESS_RADIUS)
+        success = ~failed & grasp_succeeded(base, **base.termination_manager.get_term_cfg("success").params).cpu()
         objects = [names[i % len(names)] for i in range(n)]
         episodes = [GraspEpisode(objects[i], split, bool(success[i]), float(final_d[i]), final_pos[i].tolist(),
                                  int(played[i]), float(quality[i])) for i in range(n)]

@@ -122,7 +122,7 @@ class RandomObjectEventsCfg(EventsCfg):
 @configclass
 class TerminationsCfg:
     time_out = DoneTerm(func=mdp.time_out, time_out=True)
-    success = DoneTerm(func=mdp.lifted_to_target, time_out=True, params={"radius": SUCCESS_RADIUS})
+    success = DoneTerm(func=mdp.lifted_to_target, time_out=True, params={"radius": SUCCESS_RADIUS, **NEAR})
     physics_blowup = DoneTerm(func=mdp.physics_blowup, params={"max_joint_vel": 100.0, "max_object_speed": 10.0})
 
 
@@ -201,15 +201,22 @@ class StudentObservationsCfg(HyperObservationsCfg):
 ##
 
 
+BLOWUP_PENALTY = -200.0
+"""Weight of the penalty when a physics blow-up ends the episode (ResDex never ends one early): the reach terms'
+return over a whole episode is about −1 per second, and without the penalty an episode that blows up escapes it,
+which the policy learns to seek (measured: blow-ups rose from 0 to 7 % of episodes in 140 iterations)."""
+
+
 @configclass
 class TaskRewardsCfg:
-    """r_task = r_reach + r_lift + r_move + r_bonus."""
+    """r_task = r_reach + r_lift + r_move + r_bonus, and the blow-up penalty."""
 
     reach_hand = RewTerm(func=mdp.object_hand_distance, weight=-1.0)
     reach_fingers = RewTerm(func=mdp.object_fingertip_distance_sum, weight=-0.5)
     lift = RewTerm(func=mdp.lift, weight=0.1, params=NEAR)
     move = RewTerm(func=mdp.move_to_target, weight=1.0, params={**NEAR, "pose_threshold": POSE_THRESHOLD})
     bonus = RewTerm(func=mdp.target_bonus, weight=1.0, params={"radius": SUCCESS_RADIUS})
+    blowup = RewTerm(func=mdp.is_terminated_term, weight=BLOWUP_PENALTY, params={"term_keys": "physics_blowup"})
 
 
 @configclass
@@ -234,6 +241,7 @@ class HyperStage2RewardsCfg:
     lift = RewTerm(func=mdp.lift, weight=0.1, params=NEAR)
     move = RewTerm(func=mdp.move_to_target, weight=1.0, params={**NEAR, "pose_threshold": None})
     bonus = RewTerm(func=mdp.target_bonus, weight=1.0, params={"radius": SUCCESS_RADIUS})
+    blowup = RewTerm(func=mdp.is_terminated_term, weight=BLOWUP_PENALTY, params={"term_keys": "physics_blowup"})
 
 
 @configclass

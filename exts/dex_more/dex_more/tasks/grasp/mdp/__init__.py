@@ -10,4 +10,4 @@ from .rewards import (  # noqa: F401
     HAND_ACTION, grasp_pose_error, grasp_proposal_distance, lift, move_to_target, near_object,
     object_fingertip_distance_sum, object_hand_distance, target_bonus,
 )
-from .terminations import lifted_to_target  # noqa: F401
+from .terminations import grasp_succeeded, lifted_to_target  # noqa: F401
