@@ -45,7 +45,7 @@ def main() -> int:
     p.add_argument("--out", default=None)
     a = p.parse_args()
     if a.tables:
-        return grasp_tables(a.tables)
+        return grasp_tables(a.tables, a.out)
     if not a.task or not a.checkpoint:
         p.error("--task and --checkpoint are required (or --tables)")
     if a.task.startswith("Dex-Grasp-"):
@@ -98,7 +98,7 @@ def main() -> int:
     return 0
 
 
-def grasp_tables(paths: list[str]) -> int:
+def grasp_tables(paths: list[str], out: str | None) -> int:
     import json
 
     from dex_more.grasp_evaluation import format_ablation_tables
@@ -112,7 +112,17 @@ def grasp_tables(paths: list[str]) -> int:
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise SystemExit(f"error: {path}: not a grasping evaluation.json ({e.__class__.__name__}: {e})") from None
         reports.append(report)
-    print(format_ablation_tables(reports))
+    text = format_ablation_tables(reports)
+    print(text)
+    if out:  # the tables as text and every evaluation's rows as JSON, beside each other
+        os.makedirs(out, exist_ok=True)
+        with open(os.path.join(out, "tables.txt"), "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        rows = [{"checkpoint": r["meta"].get("checkpoint"), "num_bases": r["meta"].get("num_bases"),
+                 "residual": r["meta"].get("residual"), "table": r["table"]} for r in reports]
+        with open(os.path.join(out, "tables.json"), "w", encoding="utf-8") as fh:
+            json.dump(rows, fh, indent=1)
+        print(f"[evaluate] wrote {os.path.join(out, 'tables.txt')} and tables.json")
     return 0
 
 

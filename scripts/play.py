@@ -39,7 +39,9 @@ def export_error(actor, obs, path: str) -> float:
     """Largest difference between the exported TorchScript policy and the eager actor on ``obs``."""
     jit = torch.jit.load(path)
     flat = torch.cat([obs[g] for g in actor.obs_groups], dim=-1)
-    base = getattr(actor, "base_action_group", None) or getattr(actor, "base_obs_group", None)  # MoRE / hyper-policy
+    # the exported module's second input: MoRE's base action, a hyper-policy's bases' view, a student's points
+    base = (getattr(actor, "base_action_group", None) or getattr(actor, "base_obs_group", None)
+            or getattr(actor, "point_cloud_group", None))
     with torch.inference_mode():
         exported = jit(flat, obs[base]) if base else jit(flat)
         return float((exported - actor(obs)).abs().max())
@@ -154,7 +156,7 @@ def main() -> int:
         out = os.path.join(os.path.dirname(os.path.abspath(a.checkpoint)), "exported")
         runner.export_policy_to_jit(path=out, filename="policy.pt")
         runner.export_policy_to_onnx(path=out, filename="policy.onnx")
-        diff = export_error(runner.alg.actor, env.get_observations(), os.path.join(out, "policy.pt"))
+        diff = export_error(runner.alg.get_policy(), env.get_observations(), os.path.join(out, "policy.pt"))
         print(f"[play] exported policy.pt and policy.onnx to {out}; TorchScript vs eager: max |Δa| = {diff:.2e}")
     base = env.unwrapped
     from dex_more.mdp.commands import MOTION_COMMAND, reference_motion
@@ -208,7 +210,10 @@ def main() -> int:
                 for i in dones.nonzero().flatten().tolist():
                     if done_count[i] >= episodes:
                         continue
-                    success = bool(base.reset_time_outs[i]) and not bool(base.reset_terminated[i])
+                    if "success" in base.termination_manager.active_terms:  # a task's own success (grasping)
+                        success = bool(base.termination_manager.get_term("success")[i])
+                    else:  # tracking: the clip ran out without a termination
+                        success = bool(base.reset_time_outs[i]) and not bool(base.reset_terminated[i])
                     line = " ".join(f"{k} {float(s[i] / steps[i]):.3f}" for k, s in sums.items())
                     print(f"[play] episode {episode}: env {i} length {int(steps[i])} success {success} | {line}")
                     episode += 1
