@@ -84,13 +84,15 @@ class MimicJointPositionAction(JointPositionAction):
             self._asset.actuators.target_command.set_position_index(value=target, joint_ids=self._mimic.follower_ids)
 
 
-class HandTrackingAction(ActionTerm):
-    cfg: HandTrackingActionCfg
+class HandJointTargetsAction(ActionTerm):
+    """What the hand action terms share: a ∈ [-1, 1]^(6 + A) becomes PD targets for the six virtual wrist joints and
+    the A finger drivers (:attr:`DexHand.finger_joint_names`), mimic followers at ratio × driver. Finger targets are
+    smoothed, target ← smoothing · new + (1 − smoothing) · previous, the average starting at every reset from the
+    joints the reset wrote (:meth:`_start_fresh`). Subclasses make the wrist and finger targets in
+    :meth:`process_actions` and hand them to :meth:`_write_targets`."""
 
-    def __init__(self, cfg: HandTrackingActionCfg, env):
+    def __init__(self, cfg, env):
         super().__init__(cfg, env)
-        if cfg.finger_mode not in ("reference_delta", "limits"):
-            raise ValueError(f"finger_mode must be 'reference_delta' or 'limits', not '{cfg.finger_mode}'")
         self.hand = get_hand(cfg.hand)
         names = list(self._asset.joint_names)
         self._wrist_ids = [names.index(n) for n in WRIST_JOINT_NAMES]
@@ -116,29 +118,25 @@ class HandTrackingAction(ActionTerm):
     def processed_actions(self) -> torch.Tensor:
         return self._targets
 
-    def _policy_action(self, actions: torch.Tensor) -> torch.Tensor:
-        """The action in [-1, 1] that drives the hand (the residual term composes it with the imitator)."""
-        return actions.clamp(-1.0, 1.0)
+    def _start_fresh(self, q: torch.Tensor, fresh: torch.Tensor) -> None:
+        """Episodes that just started (``fresh``) smooth from the state they were put in (joint positions ``q``)."""
+        self._finger_prev[fresh] = q[fresh][:, self._finger_ids]
 
-    def process_actions(self, actions: torch.Tensor):
-        self._raw[:] = actions
-        a = self._policy_action(actions)
-        cmd = reference_motion(self._env)
-        ref = cmd.ref(cmd.joint_pos, self.cfg.side)  # next frame (see the command's frame convention)
-        q = self._asset.data.joint_pos.torch
-        # episodes that just started smooth from the (reference) state they were put in
+    def _fingers_across_limits(self, a: torch.Tensor) -> torch.Tensor:
+        """(N, A) finger targets lo + (a + 1)/2 · (hi − lo) from the finger actions ``a`` [-1, 1]."""
+        return self._lo + 0.5 * (a + 1.0) * (self._hi - self._lo)
+
+    def _write_targets(self, q: torch.Tensor, wrist: torch.Tensor, fingers: torch.Tensor) -> None:
+        """Smooth ``fingers``, then set every joint's target: ``wrist``, the fingers, their followers, the other
+        joints where they are (``q``)."""
         fresh = self._fresh
         if fresh.any():
-            self._finger_prev[fresh] = q[fresh][:, self._finger_ids]
+            self._start_fresh(q, fresh)
             self._fresh[:] = False
-        if self.cfg.finger_mode == "limits":
-            fingers = self._lo + 0.5 * (a[:, 6:] + 1.0) * (self._hi - self._lo)
-        else:
-            fingers = torch.clamp(ref[:, self._finger_ids] + a[:, 6:] * self.cfg.finger_scale, self._lo, self._hi)
         fingers = self.cfg.smoothing * fingers + (1.0 - self.cfg.smoothing) * self._finger_prev
         self._finger_prev[:] = fingers
         self._targets[:] = q
-        self._targets[:, self._wrist_ids] = ref[:, self._wrist_ids] + a[:, :6] * self._wrist_scale
+        self._targets[:, self._wrist_ids] = wrist
         self._targets[:, self._finger_ids] = fingers
         if self._mimic:
             self._targets[:, self._mimic.follower_ids] = self._mimic.targets(fingers)
@@ -153,6 +151,31 @@ class HandTrackingAction(ActionTerm):
         ids = slice(None) if env_ids is None else env_ids
         self._raw[ids] = 0.0
         self._fresh[ids] = True
+
+
+class HandTrackingAction(HandJointTargetsAction):
+    cfg: HandTrackingActionCfg
+
+    def __init__(self, cfg: HandTrackingActionCfg, env):
+        if cfg.finger_mode not in ("reference_delta", "limits"):
+            raise ValueError(f"finger_mode must be 'reference_delta' or 'limits', not '{cfg.finger_mode}'")
+        super().__init__(cfg, env)
+
+    def _policy_action(self, actions: torch.Tensor) -> torch.Tensor:
+        """The action in [-1, 1] that drives the hand (the residual term composes it with the imitator)."""
+        return actions.clamp(-1.0, 1.0)
+
+    def process_actions(self, actions: torch.Tensor):
+        self._raw[:] = actions
+        a = self._policy_action(actions)
+        cmd = reference_motion(self._env)
+        ref = cmd.ref(cmd.joint_pos, self.cfg.side)  # next frame (see the command's frame convention)
+        if self.cfg.finger_mode == "limits":
+            fingers = self._fingers_across_limits(a[:, 6:])
+        else:
+            fingers = torch.clamp(ref[:, self._finger_ids] + a[:, 6:] * self.cfg.finger_scale, self._lo, self._hi)
+        wrist = ref[:, self._wrist_ids] + a[:, :6] * self._wrist_scale
+        self._write_targets(self._asset.data.joint_pos.torch, wrist, fingers)
 
 
 class ResidualHandTrackingAction(HandTrackingAction):
@@ -193,10 +216,10 @@ class ResidualHandTrackingAction(HandTrackingAction):
         return (self._imitator_action + self.cfg.residual_scale * actions).clamp(-1.0, 1.0)
 
 
-class WristDeltaHandAction(ActionTerm):
+class WristDeltaHandAction(HandJointTargetsAction):
     """a ∈ [-1, 1]^(6 + A): wrist joint targets += ``a[:6] · wrist_scale`` (kept within ``max_lead`` of the wrist
-    joints and within their limits),
-    finger targets lo + (a + 1)/2 · (hi − lo) smoothed by ``smoothing``; mimic followers follow their drivers.
+    joints and within their limits), finger targets lo + (a + 1)/2 · (hi − lo) smoothed by ``smoothing``; mimic
+    followers follow their drivers.
 
     :attr:`wrist_command` is the clipped ``a[:6]`` of the current step: ResDex's r_lift reads its z (``a_z``).
     A reset starts the wrist targets and the finger average from the joint positions the reset wrote.
@@ -206,69 +229,35 @@ class WristDeltaHandAction(ActionTerm):
 
     def __init__(self, cfg: WristDeltaHandActionCfg, env):
         super().__init__(cfg, env)
-        self.hand = get_hand(cfg.hand)
-        names = list(self._asset.joint_names)
-        self._wrist_ids = [names.index(n) for n in WRIST_JOINT_NAMES]
-        self._finger_ids = [names.index(n) for n in self.hand.finger_joint_names]
-        self._mimic = MimicJoints(names, list(self.hand.finger_joint_names), self.hand.mimic_joints, self.device)
         limits = self._asset.data.joint_pos_limits.torch[0]
         self._wrist_lo, self._wrist_hi = limits[self._wrist_ids, 0], limits[self._wrist_ids, 1]
-        self._lo, self._hi = limits[self._finger_ids, 0], limits[self._finger_ids, 1]
-        self._wrist_scale = torch.tensor(cfg.wrist_scale, device=self.device)
         self._max_lead = torch.tensor(cfg.max_lead, device=self.device)
-        self._raw = torch.zeros(self.num_envs, self.action_dim, device=self.device)
         self._command = torch.zeros(self.num_envs, 6, device=self.device)
-        self._targets = torch.zeros(self.num_envs, len(names), device=self.device)
         self._wrist_target = torch.zeros(self.num_envs, 6, device=self.device)
-        self._finger_prev = torch.zeros(self.num_envs, len(self._finger_ids), device=self.device)
-        self._fresh = torch.ones(self.num_envs, dtype=torch.bool, device=self.device)
-
-    @property
-    def action_dim(self) -> int:
-        return 6 + len(self.hand.finger_joint_names)
-
-    @property
-    def raw_actions(self) -> torch.Tensor:
-        return self._raw
-
-    @property
-    def processed_actions(self) -> torch.Tensor:
-        return self._targets
 
     @property
     def wrist_command(self) -> torch.Tensor:
         """(N, 6) this step's wrist command in [-1, 1]: x, y, z, roll, pitch, yaw (× ``wrist_scale`` per step)."""
         return self._command
 
+    def _start_fresh(self, q: torch.Tensor, fresh: torch.Tensor) -> None:
+        super()._start_fresh(q, fresh)
+        self._wrist_target[fresh] = q[fresh][:, self._wrist_ids]
+
     def process_actions(self, actions: torch.Tensor):
         self._raw[:] = actions
         a = actions.clamp(-1.0, 1.0)
         q = self._asset.data.joint_pos.torch
-        fresh = self._fresh
-        if fresh.any():
-            self._wrist_target[fresh] = q[fresh][:, self._wrist_ids]
-            self._finger_prev[fresh] = q[fresh][:, self._finger_ids]
+        if self._fresh.any():  # the wrist targets of new episodes start where the reset put the wrist
+            self._start_fresh(q, self._fresh)
             self._fresh[:] = False
         self._command[:] = a[:, :6]
         wrist = q[:, self._wrist_ids]
         target = torch.clamp(self._wrist_target + a[:, :6] * self._wrist_scale, wrist - self._max_lead,
                              wrist + self._max_lead)
         self._wrist_target[:] = torch.clamp(target, self._wrist_lo, self._wrist_hi)
-        fingers = self._lo + 0.5 * (a[:, 6:] + 1.0) * (self._hi - self._lo)
-        fingers = self.cfg.smoothing * fingers + (1.0 - self.cfg.smoothing) * self._finger_prev
-        self._finger_prev[:] = fingers
-        self._targets[:] = q
-        self._targets[:, self._wrist_ids] = self._wrist_target
-        self._targets[:, self._finger_ids] = fingers
-        if self._mimic:
-            self._targets[:, self._mimic.follower_ids] = self._mimic.targets(fingers)
-        self._asset.actuators.target_command.set_position_index(value=self._targets)
-
-    def apply_actions(self):
-        pass  # the targets are set once per env step (see HandTrackingAction.apply_actions)
+        self._write_targets(q, self._wrist_target, self._fingers_across_limits(a[:, 6:]))
 
     def reset(self, env_ids=None):
-        ids = slice(None) if env_ids is None else env_ids
-        self._raw[ids] = 0.0
-        self._command[ids] = 0.0
-        self._fresh[ids] = True
+        super().reset(env_ids)
+        self._command[slice(None) if env_ids is None else env_ids] = 0.0
