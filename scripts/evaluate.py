@@ -131,7 +131,7 @@ def evaluate_grasping(a) -> int:
     from dex_more.cli import check_task
     from dex_more.errors import DataFormatError
     from dex_more.grasp_evaluation import SPLIT_COLUMNS, evaluate_split, format_table1, summarize, write_report
-    from dex_more.rl.checkpoints import hyper_policy_fields, is_distillation_run, read_checkpoint
+    from dex_more.rl.checkpoints import hyper_policy_fields, is_distillation_run, read_policy_checkpoint
 
     check_task(a.task)
     splits = a.splits or list(SPLIT_COLUMNS)
@@ -141,10 +141,8 @@ def evaluate_grasping(a) -> int:
     if a.rollouts < 1:
         raise SystemExit(f"error: --rollouts {a.rollouts}: expected at least 1")
     try:
-        student = is_distillation_run(a.checkpoint)
-        read_checkpoint(a.checkpoint, ("student_state_dict",) if student else ("actor_state_dict",),
-                        expected_tasks=(a.task,))
-        hyper = None if student else hyper_policy_fields(a.checkpoint)
+        read_policy_checkpoint(a.checkpoint, expected_tasks=(a.task,))
+        hyper = None if is_distillation_run(a.checkpoint) else hyper_policy_fields(a.checkpoint)
         episodes, lam = [], {}
         for split in splits:
             eps, lam[split] = evaluate_split(a.task, a.checkpoint, split, a.rollouts, a.seed, a.device,

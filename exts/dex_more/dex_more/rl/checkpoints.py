@@ -180,6 +180,13 @@ def is_distillation_run(checkpoint: str) -> bool:
     return "student" in _read_yaml(checkpoint, "params/agent.yaml", "the agent configuration train.py writes")
 
 
+def read_policy_checkpoint(checkpoint: str, expected_tasks: tuple[str, ...] | None = None) -> dict:
+    """:func:`read_checkpoint` with the policy a player reads checked: a distilled student's (``student_state_dict``)
+    or a PPO run's actor (``actor_state_dict``)."""
+    key = "student_state_dict" if is_distillation_run(checkpoint) else "actor_state_dict"
+    return read_checkpoint(checkpoint, (key,), expected_tasks=expected_tasks)
+
+
 HYPER_POLICY_FIELDS = ("base_checkpoints", "residual", "weight_mode")
 """What rebuilds a trained :class:`~dex_more.rl.hyper_policy.HyperPolicy` beyond its weights: its frozen bases and
 switches (the task's agent config holds no bases)."""

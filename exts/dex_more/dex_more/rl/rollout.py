@@ -26,12 +26,12 @@ def checked_run_overrides(task: str, checkpoint: str, overrides: list[str] | Non
     checking everything the run folder holds: the errors name its files and fields, before an env is built."""
     from dex_more.cli import check_task
     from dex_more.rl.checkpoints import (check_frozen_actor, hydra_overrides, hyper_policy_fields,
-                                         is_distillation_run, read_actor_cfg, read_checkpoint, run_dir_imitators,
-                                         run_file)
+                                         is_distillation_run, read_actor_cfg, read_policy_checkpoint,
+                                         run_dir_imitators, run_file)
 
     check_task(task)
+    read_policy_checkpoint(checkpoint, expected_tasks=(task,))
     student = is_distillation_run(checkpoint)
-    read_checkpoint(checkpoint, ("student_state_dict",) if student else ("actor_state_dict",), expected_tasks=(task,))
     overrides = list(overrides or [])
     if os.path.exists(run_file(checkpoint, "params/agent.yaml")):
         read_actor_cfg(checkpoint, "student" if student else "actor")

@@ -19,7 +19,7 @@ import torch
 
 import isaaclab.utils.math as math_utils
 
-from dex_more.assets import TABLE_HEIGHT, WRIST_JOINT_NAMES
+from dex_more.assets import TABLE_HEIGHT
 from dex_more.mano import FINGERTIP_KEYPOINT_IDS, LEVEL1_KEYPOINT_IDS
 from dex_more.objects.proposals import load_proposals, proposals_path
 
@@ -54,7 +54,6 @@ class GraspState:
             raise ValueError("the grasping tasks need an object-diverse scene (DexEnvCfg.object_bank)")
         names = list(self.robot.joint_names)
         self.finger_ids = torch.tensor([names.index(n) for n in self.hand.hand.finger_joint_names], device=env.device)
-        self.wrist_ids = torch.tensor([names.index(n) for n in WRIST_JOINT_NAMES], device=env.device)
         mask = self.hand.keypoint_mask.cpu().numpy()
         self._tip_ids = [k for k in FINGERTIP_KEYPOINT_IDS if mask[k]]
         self._base_ids = [k for k in PALM_BASE_KEYPOINT_IDS if mask[k]]
