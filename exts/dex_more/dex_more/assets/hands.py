@@ -204,9 +204,13 @@ HANDS: dict[str, DexHand] = {h.name: h for h in (INSPIRE_RIGHT, INSPIRE_LEFT, SH
 """All bundled hands by name."""
 
 
-def get_hand(name: str) -> DexHand:
-    """Look up a bundled hand by name, with a clear error listing the known ones."""
+def get_hand(name: str, side: str | None = None) -> DexHand:
+    """Look up a bundled hand by name, with a clear error listing the known ones; ``side``: the side a task configures
+    it as (a ValueError when it is the other hand)."""
     try:
-        return HANDS[name]
+        hand = HANDS[name]
     except KeyError:
         raise KeyError(f"unknown hand '{name}'; bundled hands: {sorted(HANDS)}") from None
+    if side is not None and hand.side != side:
+        raise ValueError(f"{name} is a {hand.side} hand, configured as the {side} one")
+    return hand

@@ -218,6 +218,9 @@ class ObjectBank:
             "body_inv_inertia")}
         self.object_ids = torch.zeros(env.num_envs, dtype=torch.long, device=self.device)
         """(N,) index into :attr:`objects` of the object each env holds."""
+        self.scale = torch.ones(env.num_envs, device=self.device)
+        """(N,) uniform scale of each env's object (1: as in the object set)."""
+        self._planes: torch.Tensor | None = None
         self.assign(torch.arange(env.num_envs, device=self.device),
                     torch.arange(env.num_envs, device=self.device) % n_obj)
 
@@ -225,27 +228,63 @@ class ObjectBank:
     def num_objects(self) -> int:
         return len(self.objects)
 
-    def assign(self, env_ids: torch.Tensor, object_ids: torch.Tensor) -> None:
-        """Give env ``env_ids[i]`` object ``object_ids[i]``: its collision parts, friction, mass, centre of mass and
-        inertia, from the next physics step on (the body's pose is the caller's: see :attr:`half_height`)."""
+    def assign(self, env_ids: torch.Tensor, object_ids: torch.Tensor, scale: torch.Tensor | None = None) -> None:
+        """Give env ``env_ids[i]`` object ``object_ids[i]``, scaled uniformly by ``scale[i]`` (default 1): its
+        collision parts, friction, mass, centre of mass and inertia (a solid of the same density: mass × s³,
+        inertia × s⁵), from the next physics step on (the body's pose is the caller's: see :attr:`half_height`)."""
         from newton import ModelFlags
 
         env_ids, object_ids = env_ids.long(), object_ids.long()
+        s = torch.ones(len(env_ids), device=self.device) if scale is None else scale.to(self.device, torch.float32)
         v, slots, bodies = self._views, self.slots[env_ids], self.bodies[env_ids]
+        s1, s3, s5 = s[:, None], s**3, s[:, None, None] ** 5
         self._src[slots] = self.part_ptr[object_ids]
-        v["shape_collision_aabb_lower"][slots] = self.part_lower[object_ids]
-        v["shape_collision_aabb_upper"][slots] = self.part_upper[object_ids]
-        v["shape_collision_radius"][slots] = self.part_radius[object_ids]
-        v["shape_scale"][slots] = 1.0
+        # a parked slot's inverted bounds (±1e6) stay inverted under any positive scale
+        v["shape_collision_aabb_lower"][slots] = self.part_lower[object_ids] * s1[..., None]
+        v["shape_collision_aabb_upper"][slots] = self.part_upper[object_ids] * s1[..., None]
+        v["shape_collision_radius"][slots] = self.part_radius[object_ids] * s1
+        v["shape_scale"][slots] = s1[..., None].expand(-1, slots.shape[1], 3)
         v["shape_transform"][slots] = self._part_transform
         v["shape_material_mu"][slots] = self.friction[object_ids, None]
-        v["body_mass"][bodies] = self.mass[object_ids]
-        v["body_inv_mass"][bodies] = self._inv_mass[object_ids]
-        v["body_com"][bodies] = self.com[object_ids]
-        v["body_inertia"][bodies] = self.inertia[object_ids]
-        v["body_inv_inertia"][bodies] = self._inv_inertia[object_ids]
+        v["body_mass"][bodies] = self.mass[object_ids] * s3
+        v["body_inv_mass"][bodies] = self._inv_mass[object_ids] / s3
+        v["body_com"][bodies] = self.com[object_ids] * s1
+        v["body_inertia"][bodies] = self.inertia[object_ids] * s5
+        v["body_inv_inertia"][bodies] = self._inv_inertia[object_ids] / s5
         self.object_ids[env_ids] = object_ids
+        self.scale[env_ids] = s
         self._manager.add_model_change(ModelFlags.SHAPE_PROPERTIES | ModelFlags.BODY_INERTIAL_PROPERTIES)
+
+    def index_of(self, name: str) -> int:
+        """Index in :attr:`objects` of the object called ``name`` (KeyError naming the bank's objects)."""
+        names = [o.name for o in self.objects]
+        if name not in names:
+            raise KeyError(f"no object '{name}' in this scene's object bank ({self.cfg.object_set}); it holds {names}")
+        return names.index(name)
+
+    def surface_distance(self, points: torch.Tensor) -> torch.Tensor:
+        """(N, M) signed distance [m] of points (N, M, 3) in the env frame to each env's object where it is now
+        (< 0 inside; :func:`~dex_more.objects.geometry.parts_signed_distance` of its scaled convex parts)."""
+        from isaaclab.utils.math import quat_apply_inverse
+
+        from dex_more.objects.geometry import hull_planes
+
+        if self._planes is None:
+            per_object = [hull_planes([v for v, _ in o.parts]) for o in self.objects]
+            K, F = max(p.shape[0] for p in per_object), max(p.shape[1] for p in per_object)
+            planes = torch.zeros(len(per_object), K, F, 4)
+            planes[..., 3] = 1.0e6  # a padding face never binds (n = 0, d = 1e6: distance -1e6)
+            for o, p in enumerate(per_object):
+                planes[o, : p.shape[0], : p.shape[1]] = p
+                planes[o, p.shape[0]:, 0, 3] = -1.0e6  # a padding part is everywhere outside (distance +1e6)
+            self._planes = planes.to(self.device)
+        data = self.asset.data
+        pos = data.root_pos_w.torch - self._env.scene.env_origins
+        local = quat_apply_inverse(data.root_quat_w.torch[:, None].expand(-1, points.shape[1], -1), points - pos[:, None])
+        s = self.scale[:, None]
+        planes = self._planes[self.object_ids]  # (N, K, F, 4)
+        d = torch.einsum("nmc,nkfc->nmkf", local / s[..., None], planes[..., :3]) - planes[:, None, ..., 3]
+        return d.max(-1).values.min(-1).values * s
 
     @property
     def env_half_height(self) -> torch.Tensor:

@@ -27,5 +27,5 @@ from .rewards import (  # noqa: F401
 )
 from .terminations import (  # noqa: F401
     after_grace, reference_finished, object_position_deviation, object_rotation_deviation,
-    fingertip_deviation, keypoint_deviation, physics_blowup,
+    fingertip_deviation, keypoint_deviation, mean_keypoint_deviation, physics_blowup,
 )

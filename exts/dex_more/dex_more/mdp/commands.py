@@ -27,6 +27,7 @@ from dex_more.motion.geometry import angular_velocity, linear_velocity, quat_con
 from dex_more.motion.hand_model import HandKinematics
 from dex_more.motion.retarget import robot_keypoints
 from dex_more.motion.shapes import sdf_world
+from dex_more.motion.skills import SolidObject
 
 if TYPE_CHECKING:
     from dex_more.envs import DexEnv
@@ -61,6 +62,18 @@ class ReferenceMotionCommand(CommandTerm):
         self.robots = {s: env.scene[f"robot_{s}"] for s in self.sides}
         self.objects = [env.scene[f"object_{i}"] for i in range(cfg.num_objects)]
         self.hand_specs = {s: get_hand(h) for s, h in cfg.hands.items()}
+        self.clip_object = None
+        """(C,) with per-env objects: index in the env's object bank of each clip's object."""
+        if cfg.per_env_objects:
+            bank = env.object_bank
+            if bank is None or cfg.num_objects != 1:
+                raise ValueError("per_env_objects needs a scene with an object bank (DexEnvCfg.object_bank) and "
+                                 f"clips of one object (num_objects is {cfg.num_objects})")
+            try:
+                ids = [bank.index_of(c.objects[0].name) for c in self.clips]
+            except KeyError as e:
+                raise ValueError(f"a clip's object is not in the scene: {e.args[0]}") from None
+            self.clip_object = torch.tensor(ids, dtype=torch.long, device=self.device)
         self._build_reference()
         # per-env state, always modified in place (the lookup cache is keyed on their versions)
         self.clip = torch.zeros(self.num_envs, dtype=torch.long, device=self.device)
@@ -73,6 +86,8 @@ class ReferenceMotionCommand(CommandTerm):
         # followed by this step's command update, which must not advance the fresh episode
         self._reset_step = torch.full((self.num_envs,), -1, dtype=torch.long, device=self.device)
         self.threshold_scale = cfg.final_threshold_scale if cfg.eval_mode else 1.0
+        self.noised = torch.zeros(self.num_envs, dtype=torch.bool, device=self.device)
+        """(N,) whether the last reset of each env perturbed its hand (:attr:`cfg.state_noise_prob`)."""
         for name in ("E_t", "E_r", "E_j", "E_ft", "success"):
             self.metrics[name] = torch.zeros(self.num_envs, device=self.device)
         self._metric_sum = {k: torch.zeros(self.num_envs, device=self.device) for k in ("E_t", "E_r", "E_j", "E_ft")}
@@ -92,7 +107,7 @@ class ReferenceMotionCommand(CommandTerm):
         dt = 1.0 / self.clips[0].fps
         self.joint_pos, self.joint_vel, self.wrist_pos, self.wrist_quat = {}, {}, {}, {}
         self.wrist_lin_vel, self.wrist_ang_vel, self.keypoints, self.human_keypoints = {}, {}, {}, {}
-        self.keypoint_mask = {}
+        self.keypoint_mask, self.contacts = {}, {}
         for s in self.sides:
             hand = self.hand_specs[s]
             names = list(self.robots[s].joint_names)
@@ -123,6 +138,9 @@ class ReferenceMotionCommand(CommandTerm):
             quats = [quat_continuous(qt.numpy()) for _, qt in poses]
             self.wrist_quat[s] = self._pad(quats)
             self.wrist_lin_vel[s] = self._pad([linear_velocity(p.numpy(), 1 / dt) for p, _ in poses])
+            # (C, T, 5) the reference's fingertip contacts, 1 = touching (0 where a clip has none recorded)
+            self.contacts[s] = self._pad([np.zeros((c.num_frames, 5)) if c.hands[s].contacts is None
+                                          else c.hands[s].contacts.astype(float) for c in self.clips])
             self.wrist_ang_vel[s] = self._pad([angular_velocity(qt, 1 / dt) for qt in quats])
         # reference distance [m] of each fingertip keypoint to each object's surface: (C, T, 5) per (side, object)
         self.tip_surface_distance = {}
@@ -132,7 +150,12 @@ class ReferenceMotionCommand(CommandTerm):
                 for c, clip in enumerate(self.clips):
                     o = clip.objects[i]
                     tips = self.keypoints[s][c, : clip.num_frames][:, list(FINGERTIP_KEYPOINT_IDS)].double().cpu().numpy()
-                    per_clip.append(np.stack([sdf_world(o.shape, o.dims, o.pose[t], tips[t]) for t in range(clip.num_frames)]))
+                    if self.clip_object is not None:  # an object of the bank: its convex parts
+                        solid = SolidObject(self._env.object_bank.objects[int(self.clip_object[c])])
+                        per_clip.append(np.stack([solid.sdf(o.pose[t], tips[t]) for t in range(clip.num_frames)]))
+                    else:
+                        per_clip.append(np.stack([sdf_world(o.shape, o.dims, o.pose[t], tips[t])
+                                                  for t in range(clip.num_frames)]))
                 self.tip_surface_distance[(s, i)] = self._pad(per_clip)
         self.object_pose, self.object_lin_vel, self.object_ang_vel = [], [], []
         for i in range(self.cfg.num_objects):
@@ -205,7 +228,14 @@ class ReferenceMotionCommand(CommandTerm):
             top = (self.cfg.start_fraction * self.lengths[self.clip[env_ids]].float()).clamp(min=1.0)
             self.frame[env_ids] = (torch.rand(n, device=self.device) * top).long()
         self._reset_step[env_ids] = self._env.common_step_counter
+        if self.clip_object is not None:
+            lo, hi = self.cfg.object_scale_range
+            scale = lo + (hi - lo) * torch.rand(n, device=self.device)
+            self._env.object_bank.assign(env_ids, self.clip_object[self.clip[env_ids]], scale)
         self.write_reference_state(env_ids)
+        self.noised[env_ids] = torch.rand(n, device=self.device) < self.cfg.state_noise_prob
+        if self.cfg.state_noise_prob > 0.0:
+            self._perturb_hands(env_ids[self.noised[env_ids]])
         for k in self._metric_sum:
             self._metric_sum[k][env_ids] = 0.0
         self._metric_steps[env_ids] = 0.0
@@ -224,6 +254,25 @@ class ReferenceMotionCommand(CommandTerm):
             obj.write_root_pose_to_sim_index(root_pose=pose, env_ids=env_ids)
             vel = torch.cat([self.object_lin_vel[i][c, f], self.object_ang_vel[i][c, f]], dim=-1)
             obj.write_root_velocity_to_sim_index(root_velocity=vel, env_ids=env_ids)
+        self._env.state_changed()
+
+    def _perturb_hands(self, env_ids: torch.Tensor):
+        """Add Gaussian noise (:attr:`cfg.state_noise_std`) to the hands' reference joint state of ``env_ids``."""
+        if len(env_ids) == 0:
+            return
+        std_pos, std_rot, std_finger = self.cfg.state_noise_std
+        for s, robot in self.robots.items():
+            h = self._env.hands[s]
+            q = robot.data.joint_pos.torch[env_ids].clone()
+            std = torch.full_like(q[0], std_finger)
+            wrist = [robot.joint_names.index(n) for n in WRIST_JOINT_NAMES]  # translation [m], then rotation [rad]
+            std[wrist[:3]], std[wrist[3:]] = std_pos, std_rot
+            q = q + torch.randn_like(q) * std
+            limits = robot.data.joint_pos_limits.torch[env_ids]
+            fingers = ~h.wrist_joint_mask
+            q[:, fingers] = torch.clamp(q[:, fingers], limits[:, fingers, 0], limits[:, fingers, 1])
+            robot.write_joint_state_to_sim_index(position=q, velocity=robot.data.joint_vel.torch[env_ids], env_ids=env_ids)
+            robot.actuators.target_command.set_position_index(value=q, env_ids=env_ids)
         self._env.state_changed()
 
     def _update_command(self):

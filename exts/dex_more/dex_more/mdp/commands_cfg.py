@@ -51,6 +51,18 @@ class ReferenceMotionCommandCfg(CommandTermCfg):
     final_threshold_scale: float = 0.7
     """Termination scale s at the end of the curriculum and in evaluation (ManipTrans: 0.7); termination
     thresholds are their configured values at this s."""
+    per_env_objects: bool = False
+    """Each env holds the object of the clip it tracks, assigned at every reset (a scene with an object bank,
+    :attr:`~dex_more.envs.DexEnvCfg.object_bank`): the clips may use different objects of the bank, found by
+    name (:attr:`~dex_more.motion.ObjectTrack.name`)."""
+    object_scale_range: tuple = (1.0, 1.0)
+    """With :attr:`per_env_objects`: each reset scales the env's object uniformly by a factor drawn from this
+    range (HOT's object-scale randomisation of the noisy stage); the reference stays as recorded."""
+    state_noise_prob: float = 0.0
+    """Probability that a reset perturbs the hand's reference state (HOT's state-noise initialisation)."""
+    state_noise_std: tuple = (0.01, 0.05, 0.1)
+    """Standard deviations of that perturbation: wrist position [m], wrist rotation joints [rad], finger joints
+    [rad] (fingers then clipped to their limits)."""
     ghost_markers: VisualizationMarkersCfg = VisualizationMarkersCfg(
         prim_path="/Visuals/ReferenceMotion",
         markers={"hand_keypoint": _sphere(GHOST_HAND_RADIUS, GHOST_HAND),
@@ -82,7 +94,7 @@ class ReferenceMotionCommandCfg(CommandTermCfg):
                 raise ValueError(f"clip '{c.name}' has hands {c.sides}; the task needs {sorted(self.hands)}")
             if self.num_objects and len(c.objects) != self.num_objects:
                 raise ValueError(f"clip '{c.name}' has {len(c.objects)} objects; the task spawns {self.num_objects}")
-        if self.num_objects:
+        if self.num_objects and not self.per_env_objects:
             for c in clips[1:]:
                 if c.object_signature != clips[0].object_signature:
                     raise ValueError(f"clip '{c.name}' uses other objects than '{clips[0].name}': one task tracks "

@@ -84,6 +84,13 @@ class keypoint_deviation(ManagerTermBase):
         return over & after_grace(env, grace_steps)
 
 
+def mean_keypoint_deviation(env: DexEnv, side: str, threshold: float, grace_steps: int) -> torch.Tensor:
+    """The mean distance of the keypoints hand ``side`` maps to the next-frame reference beyond ``threshold`` [m]
+    (HOT: 20 cm); unscaled by the threshold curriculum."""
+    mask = env.hands[side].keypoint_mask
+    return (keypoint_errors(env, side)[:, mask].mean(-1) > threshold) & after_grace(env, grace_steps)
+
+
 def physics_blowup(env: DexEnv, max_joint_vel: float, max_object_speed: float) -> torch.Tensor:
     """Non-finite state, a hand joint faster than ``max_joint_vel`` [rad/s or m/s], or an object faster than
     ``max_object_speed`` [m/s]."""

@@ -21,6 +21,7 @@ from .reference_motion import SIDES, HandTrack, ObjectTrack, ReferenceMotion
 
 HOT_SKILLS = {1: "grasp", 2: "move", 3: "place", 5: "regrasp", 6: "rotate", 7: "catch", 8: "throw", 9: "freemove"}
 """HOT's skill labels (first three characters of a motion file's name)."""
+HOT_SKILL_LABELS = {skill: label for label, skill in HOT_SKILLS.items()}
 
 
 def _array(src, data, key, shape, min_frames=0):
@@ -293,6 +294,19 @@ def load_hot(path: str, robot: str = "hot_hand", side: str = "right", fps: float
     obj_name = data.get("obj_name", "")
     if not isinstance(obj_name, str):
         raise MotionFormatError(path, "obj_name", describe(obj_name), "a string")
+    # what dex_more's writer (save_hot) adds beyond HOT's keys, so that its clips read back equal
+    obj_shape = data.get("obj_shape", "mesh")
+    if not isinstance(obj_shape, str) or not obj_shape:
+        raise MotionFormatError(path, "obj_shape", describe(obj_shape), "a non-empty string")
+    tip_contacts = None
+    if "contacts" in data:
+        tip_contacts = numeric_array(MotionFormatError, path, "contacts", data["contacts"], (T, 5)) > 0.5
+    clip_name = data.get("clip_name", _stem(path))
+    if not isinstance(clip_name, str) or not clip_name:
+        raise MotionFormatError(path, "clip_name", describe(clip_name), "a non-empty string")
+    robot = data.get("robot", robot)
+    if not isinstance(robot, str) or not robot:
+        raise MotionFormatError(path, "robot", describe(robot), "a hand name")
     root_pos, root_rot = _apply_transform(transform, root_pos, root_rot)
     obj_p, obj_q = _apply_transform(transform, obj_pos, obj_rot)
     keypoints = None
@@ -300,15 +314,69 @@ def load_hot(path: str, robot: str = "hot_hand", side: str = "right", fps: float
         keypoints = _apply_transform(transform, body.reshape(-1, 3), None)[0].reshape(body.shape)
     q = np.concatenate([wrist, fingers], axis=1)
     names = [f"wrist_dof_{i}" for i in range(wrist.shape[1])] + [f"fingers_dof_{i}" for i in range(fingers.shape[1])]
+    if "joint_names" in data:
+        names = data["joint_names"]
+        if not isinstance(names, (list, tuple)) or len(names) != q.shape[1] or not all(isinstance(n, str) for n in names):
+            raise MotionFormatError(path, "joint_names", describe(names),
+                                    f"{q.shape[1]} joint names (wrist_dof then fingers_dof columns)")
+        names = list(names)
     hand = HandTrack(wrist_pos=root_pos, wrist_quat=root_rot, keypoints=keypoints,
                      joint_pos={robot: q}, joint_names={robot: names},
-                     contacts=np.repeat(contact[:, None] > 0.5, 5, axis=1))
-    obj = ObjectTrack(pose=np.concatenate([obj_p, obj_q], axis=1), shape="mesh", dims=(1.0,), name=obj_name)
+                     contacts=np.repeat(contact[:, None] > 0.5, 5, axis=1) if tip_contacts is None else tip_contacts)
+    obj = ObjectTrack(pose=np.concatenate([obj_p, obj_q], axis=1), shape=obj_shape, dims=(1.0,), name=obj_name)
     motion = ReferenceMotion(fps=_check_fps(path, fps), hands={side: hand}, objects=[obj],
-                             skill=HOT_SKILLS[label], name=_stem(path), source=path)
+                             skill=HOT_SKILLS[label], name=clip_name, source=path)
     if renormalize_quaternions:
         motion.renormalize_quaternions()
     return motion.validate()
+
+
+def save_hot(motion: ReferenceMotion, folder: str, robot: str, side: str = "right", overwrite: bool = False) -> str:
+    """Write one hand and the first object of ``motion`` as a HOT motion file in ``folder``; returns its path.
+
+    The file is named ``<label>_<clip name>.pt`` (HOT's 3-digit skill label first) and holds HOT's keys:
+    ``root_pos, root_rot`` (the wrist pose), ``wrist_dof`` (the six virtual wrist joints of ``robot``),
+    ``fingers_dof`` (its finger joints), ``body_pos`` (the 21 keypoints), ``obj_pos, obj_pos_vel, obj_rot`` and
+    ``contact1`` (1 while any fingertip touches). dex_more adds ``obj_name, obj_shape, robot, joint_names, clip_name`` and the
+    per-fingertip ``contacts``, which HOT ignores and :func:`load_hot` reads back, so the clip loads back equal.
+    """
+    import torch
+
+    from ..assets.hands import WRIST_JOINT_NAMES
+
+    if motion.skill not in HOT_SKILL_LABELS:
+        raise ValueError(f"clip '{motion.name}' has skill '{motion.skill}'; HOT's skills: {list(HOT_SKILL_LABELS)}")
+    if side not in motion.hands:
+        raise ValueError(f"clip '{motion.name}' has no {side} hand (it has {list(motion.sides)})")
+    hand = motion.hands[side]
+    if robot not in hand.joint_pos:
+        raise ValueError(f"clip '{motion.name}' has no joint trajectory for {robot}; retarget it first")
+    if hand.keypoints is None or hand.contacts is None or not motion.objects:
+        raise ValueError(f"clip '{motion.name}' needs keypoints, contacts and an object for HOT's format")
+    names = hand.joint_names[robot]
+    missing = [n for n in WRIST_JOINT_NAMES if n not in names]
+    if missing:
+        raise ValueError(f"clip '{motion.name}': the joints of {robot} lack the wrist joints {missing}")
+    wrist_cols = [names.index(n) for n in WRIST_JOINT_NAMES]
+    finger_cols = [i for i, n in enumerate(names) if n not in WRIST_JOINT_NAMES]
+    q, obj = hand.joint_pos[robot], motion.objects[0]
+
+    def f32(x):
+        return torch.tensor(np.asarray(x), dtype=torch.float32)
+
+    data = {"root_pos": f32(hand.wrist_pos), "root_rot": f32(hand.wrist_quat), "wrist_dof": f32(q[:, wrist_cols]),
+            "fingers_dof": f32(q[:, finger_cols]), "body_pos": f32(hand.keypoints), "obj_pos": f32(obj.pose[:, :3]),
+            "obj_pos_vel": f32(motion.object_velocity(0)[0]), "obj_rot": f32(obj.pose[:, 3:]),
+            "contact1": f32(hand.contacts.any(axis=1)[:, None]), "contacts": f32(hand.contacts),
+            "obj_name": obj.name, "obj_shape": obj.shape, "robot": robot, "clip_name": motion.name,
+            "joint_names": [names[i] for i in wrist_cols + finger_cols]}
+    path = os.path.join(folder, f"{HOT_SKILL_LABELS[motion.skill]:03d}_{motion.name}.pt")
+    if os.path.exists(path) and not overwrite:
+        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+    tmp = f"{path}.{os.getpid()}.tmp"
+    torch.save(data, tmp)
+    os.replace(tmp, path)
+    return path
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -84,14 +84,15 @@ class GraspPose:
     touching: np.ndarray  # (5,) bool
 
 
-def close_fingers(hand: HumanHand, wrist_pos, wrist_quat, spec: ObjectSpec, obj_pose) -> GraspPose:
-    """Curl each finger until it touches the object (bisection on closure); fingers that reach c = 1 stay free."""
+def close_fingers(hand: HumanHand, wrist_pos, wrist_quat, sdf) -> GraspPose:
+    """Curl each finger until it touches the object (bisection on closure); fingers that reach c = 1 stay free.
+
+    ``sdf(points)``: signed distance [m] of world points (n, 3) to the object where it is (< 0 inside)."""
     R = Rotation.from_quat(wrist_quat)
     closure, touching = np.zeros(5), np.zeros(5, dtype=bool)
 
     def min_sdf(c_all, f):
-        pts = R.apply(hand.finger_samples(c_all, f)) + wrist_pos
-        return sdf_world(spec.kind, spec.dims, obj_pose, pts).min()
+        return sdf(R.apply(hand.finger_samples(c_all, f)) + wrist_pos).min()
 
     for f in range(5):
         c = closure.copy()
@@ -157,7 +158,7 @@ def make_clip(name: str, spec: ObjectSpec, grasp_wrist, plan: ClipPlan, obj_xy=(
     obj_quat0 = np.array([0.0, 0.0, 0.0, 1.0])
     pose0 = np.concatenate([obj_pos0, obj_quat0])
     g_pos, g_quat = grasp_wrist(spec, obj_pos0)
-    grasp = close_fingers(hand, g_pos, g_quat, spec, pose0)
+    grasp = close_fingers(hand, g_pos, g_quat, lambda pts: sdf_world(spec.kind, spec.dims, pose0, pts))
     if grasp.touching[0] + grasp.touching[1:].sum() < 3 or not grasp.touching[0]:
         raise ValueError(f"{name}: grasp of {spec.name} touches with {grasp.touching.tolist()}; "
                          "need the thumb and two fingers")

@@ -7,7 +7,7 @@ simulation collides with. The object frame has the object resting on a table (z 
 from __future__ import annotations
 
 import numpy as np
-from .families import CONVEX_FAMILIES, FAMILIES, UNSEEN_FAMILIES, make_object_mesh, within_rules
+from .families import CONVEX_FAMILIES, FAMILIES, TOOL_FAMILIES, UNSEEN_FAMILIES, make_object_mesh, within_rules
 from .geometry import convex_parts, inflate, mass_properties, resting_transform, solid_union, surface_points
 from .object_set import ObjectAsset
 
@@ -79,3 +79,20 @@ def build_object(family: str, index: int, per_family: int, seed: int = 0) -> Obj
     else:
         raise RuntimeError(f"{family} {index}: no decomposition within the size rules after 20 draws")
     return object_from_solid(f"{family}_{index:02d}", family, object_split(family, index, per_family), mesh, parts, rng)
+
+
+def build_tool(family: str, index: int, seed: int = 0, split: str = "train") -> ObjectAsset:
+    """Tool-like object ``index`` of ``family`` (:data:`~.families.TOOL_FAMILIES`): the union of its convex parts,
+    which are its collision parts as drawn (no decomposition); the object frame is its bounding-box centre, lying
+    flat on a table (z up)."""
+    if family not in TOOL_FAMILIES:
+        raise ValueError(f"unknown tool family '{family}'; tool families: {sorted(TOOL_FAMILIES)}")
+    rng = np.random.default_rng([seed, len(FAMILIES) + list(TOOL_FAMILIES).index(family), index])
+    parts = TOOL_FAMILIES[family](rng)
+    mesh = solid_union(parts)
+    if mesh is None or not within_rules(mesh):
+        raise RuntimeError(f"{family} {index}: its parts do not make one solid within the size rules")
+    shift = -mesh.bounds.mean(axis=0)
+    for m in (mesh, *parts):
+        m.apply_translation(shift)
+    return object_from_solid(f"{family}_{index:02d}", family, split, mesh, parts, rng)

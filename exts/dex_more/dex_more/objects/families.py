@@ -103,6 +103,34 @@ FAMILIES: dict[str, Callable[[np.random.Generator], trimesh.Trimesh]] = {
 }
 """Family name -> maker. The paper's "categories"."""
 
+def _hammer(rng: np.random.Generator) -> list[trimesh.Trimesh]:
+    """A handle (cylinder along x) with a head (box along y) at one end; both rest on the table (equal heights)."""
+    r, length = rng.uniform(0.012, 0.016), rng.uniform(0.15, 0.19)
+    head = (rng.uniform(0.025, 0.035), rng.uniform(0.08, 0.10), 2 * r)
+    handle = trimesh.creation.cylinder(radius=r, height=length, sections=16,
+                                       transform=trimesh.transformations.rotation_matrix(np.pi / 2, [0, 1, 0]))
+    handle.apply_translation([length / 2, 0.0, 0.0])
+    return [handle, trimesh.creation.box(extents=head, transform=trimesh.transformations.translation_matrix(
+        [length + head[0] / 2 - 0.004, 0.0, 0.0]))]
+
+
+def _sword(rng: np.random.Generator) -> list[trimesh.Trimesh]:
+    """A grip (box), a cross guard and a flat blade along x, bottoms level so that it lies flat on the table."""
+    grip = (rng.uniform(0.07, 0.09), rng.uniform(0.022, 0.028), rng.uniform(0.018, 0.024))
+    guard = (0.012, rng.uniform(0.06, 0.08), grip[2])
+    blade = (rng.uniform(0.12, 0.14), rng.uniform(0.025, 0.035), 0.008)
+    parts, x = [], 0.0
+    for dims in (grip, guard, blade):
+        parts.append(trimesh.creation.box(extents=dims, transform=trimesh.transformations.translation_matrix(
+            [x + dims[0] / 2, 0.0, dims[2] / 2])))
+        x += dims[0] - 0.002  # 2 mm overlap: one solid
+    return parts
+
+
+TOOL_FAMILIES: dict[str, Callable[[np.random.Generator], list[trimesh.Trimesh]]] = {"hammer": _hammer, "sword": _sword}
+"""Family name -> maker of the convex parts of a tool-like object (HOT's hammer and sword). Not in :data:`FAMILIES`:
+the bundled object set does not hold them; ``scripts/make_hot_demos.py`` builds them for the HOT clips."""
+
 CONVEX_FAMILIES = ("box", "cylinder", "ellipsoid", "capsule")
 UNSEEN_FAMILIES = ("torus", "bracket")
 """Held out whole: the ``unseen_families`` split."""

@@ -273,9 +273,7 @@ class GraspEnvCfg(DexEnvCfg):
         self.episode_length_s = EPISODE_STEPS * CONTROL_DT
         if SIDE not in self.hands:
             return  # the family's own cfg: a hand's folder completes it
-        hand = get_hand(self.hands[SIDE])
-        if hand.side != SIDE:
-            raise ValueError(f"{hand.name} is a {hand.side} hand; the grasping tasks take a right hand")
+        hand = get_hand(self.hands[SIDE], SIDE)  # the grasping tasks take a right hand
         self.scene.robot_right = grasp_hand_cfg(hand.name)
         self.actions.hand.hand = hand.name
 

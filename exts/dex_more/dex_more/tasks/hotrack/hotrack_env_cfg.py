@@ -89,9 +89,7 @@ class HOTrackEnvCfg(DexEnvCfg):
         super().__post_init__()
         self.episode_length_s = 20.0
         for side, name in self.hands.items():
-            hand = get_hand(name)
-            if hand.side != side:
-                raise ValueError(f"{name} is a {hand.side} hand, configured as the {side} one")
+            hand = get_hand(name, side)
             setattr(self.scene, f"robot_{side}", hand.articulation.replace(prim_path=f"{{ENV_REGEX_NS}}/Robot_{side}"))
             getattr(self.actions, f"hand_{side}").hand = name
         self.commands.motion.hands = dict(self.hands)

@@ -1,0 +1,26 @@
+"""PPO for HOT tracking, shared by every hand (a hand's ``config/<hand>/agents`` names its experiments). HOT trains
+with 4096 envs; the defaults here fit the CPU (16 envs) and scale with --num_envs. No device: it follows --device."""
+from isaaclab.utils import configclass
+
+from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg
+
+from dex_more.rl.cfg import ResumablePPOAlgorithmCfg
+
+
+@configclass
+class HOTPPORunnerCfg(RslRlOnPolicyRunnerCfg):
+    num_steps_per_env = 32
+    max_iterations = 1000
+    save_interval = 50
+    experiment_name = "hot"
+    actor = RslRlMLPModelCfg(
+        hidden_dims=[512, 256, 128], activation="elu", obs_normalization=True,
+        # delta actions: the policy starts near the reference (a = 0 plays it back)
+        distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.3),
+    )
+    critic = RslRlMLPModelCfg(hidden_dims=[512, 256, 128], activation="elu", obs_normalization=True)
+    algorithm = ResumablePPOAlgorithmCfg(
+        value_loss_coef=1.0, use_clipped_value_loss=True, clip_param=0.2, entropy_coef=0.0,
+        num_learning_epochs=5, num_mini_batches=4, learning_rate=5e-4, schedule="adaptive",
+        gamma=0.99, lam=0.95, desired_kl=0.016, max_grad_norm=1.0,
+    )
