@@ -221,6 +221,10 @@ class ObjectBank:
         self.scale = torch.ones(env.num_envs, device=self.device)
         """(N,) uniform scale of each env's object (1: as in the object set)."""
         self._planes: torch.Tensor | None = None
+        box = np.stack([[o.visual_vertices.min(0), o.visual_vertices.max(0)] for o in self.objects])  # (n, 2, 3)
+        pick = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)])  # low/high per axis
+        self.box_corners = t(box[:, pick, np.arange(3)])
+        """(n, 8, 3) corners of each object's bounding box in its object frame [m] (x slowest, z fastest)."""
         self.assign(torch.arange(env.num_envs, device=self.device),
                     torch.arange(env.num_envs, device=self.device) % n_obj)
 

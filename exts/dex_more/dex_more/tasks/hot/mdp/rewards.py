@@ -43,13 +43,7 @@ def object_keypoints_local(env: DexEnv, corners: bool) -> torch.Tensor:
     bank = env.object_bank
     if not corners:
         return torch.zeros(env.num_envs, 1, 3, device=env.device)
-    if not hasattr(bank, "_box_corners"):
-        boxes = []
-        for o in bank.objects:
-            lo, hi = o.visual_vertices.min(0), o.visual_vertices.max(0)
-            boxes.append([[(lo, hi)[i][0], (lo, hi)[j][1], (lo, hi)[k][2]] for i in (0, 1) for j in (0, 1) for k in (0, 1)])
-        bank._box_corners = torch.tensor(boxes, dtype=torch.float32, device=env.device)
-    return bank._box_corners[bank.object_ids] * bank.scale[:, None, None]
+    return bank.box_corners[bank.object_ids] * bank.scale[:, None, None]
 
 
 def object_keypoint_positions(env: DexEnv, corners: bool, reference: bool) -> torch.Tensor:
