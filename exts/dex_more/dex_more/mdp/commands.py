@@ -233,8 +233,9 @@ class ReferenceMotionCommand(CommandTerm):
             scale = lo + (hi - lo) * torch.rand(n, device=self.device)
             self._env.object_bank.assign(env_ids, self.clip_object[self.clip[env_ids]], scale)
         self.write_reference_state(env_ids)
-        self.noised[env_ids] = torch.rand(n, device=self.device) < self.cfg.state_noise_prob
-        if self.cfg.state_noise_prob > 0.0:
+        self.noised[env_ids] = False
+        if self.cfg.state_noise_prob > 0.0:  # no draw otherwise: tasks without noise keep their random streams
+            self.noised[env_ids] = torch.rand(n, device=self.device) < self.cfg.state_noise_prob
             self._perturb_hands(env_ids[self.noised[env_ids]])
         for k in self._metric_sum:
             self._metric_sum[k][env_ids] = 0.0
