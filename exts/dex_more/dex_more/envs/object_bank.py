@@ -271,24 +271,15 @@ class ObjectBank:
         (< 0 inside; :func:`~dex_more.objects.geometry.parts_signed_distance` of its scaled convex parts)."""
         from isaaclab.utils.math import quat_apply_inverse
 
-        from dex_more.objects.geometry import hull_planes
+        from dex_more.objects.geometry import hull_planes, parts_signed_distance, stack_hull_planes
 
         if self._planes is None:
-            per_object = [hull_planes([v for v, _ in o.parts]) for o in self.objects]
-            K, F = max(p.shape[0] for p in per_object), max(p.shape[1] for p in per_object)
-            planes = torch.zeros(len(per_object), K, F, 4)
-            planes[..., 3] = 1.0e6  # a padding face never binds (n = 0, d = 1e6: distance -1e6)
-            for o, p in enumerate(per_object):
-                planes[o, : p.shape[0], : p.shape[1]] = p
-                planes[o, p.shape[0]:, 0, 3] = -1.0e6  # a padding part is everywhere outside (distance +1e6)
-            self._planes = planes.to(self.device)
+            self._planes = stack_hull_planes([hull_planes([v for v, _ in o.parts]) for o in self.objects]).to(self.device)
         data = self.asset.data
         pos = data.root_pos_w.torch - self._env.scene.env_origins
         local = quat_apply_inverse(data.root_quat_w.torch[:, None].expand(-1, points.shape[1], -1), points - pos[:, None])
         s = self.scale[:, None]
-        planes = self._planes[self.object_ids]  # (N, K, F, 4)
-        d = torch.einsum("nmc,nkfc->nmkf", local / s[..., None], planes[..., :3]) - planes[:, None, ..., 3]
-        return d.max(-1).values.min(-1).values * s
+        return parts_signed_distance(local / s[..., None], self._planes[self.object_ids, None]) * s
 
     @property
     def env_half_height(self) -> torch.Tensor:

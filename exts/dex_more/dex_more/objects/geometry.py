@@ -88,11 +88,26 @@ def hull_planes(parts: list[np.ndarray], dtype=torch.float32) -> torch.Tensor:
     return torch.tensor(out, dtype=dtype)
 
 
+def stack_hull_planes(per_object: list[torch.Tensor]) -> torch.Tensor:
+    """(n, K, F, 4) the :func:`hull_planes` of n objects, padded to the most parts and faces: a padding face never
+    binds, a padding part is outside everywhere (one plane n = 0, d = -1e6)."""
+    K, F = max(p.shape[0] for p in per_object), max(p.shape[1] for p in per_object)
+    out = torch.zeros(len(per_object), K, F, 4, dtype=per_object[0].dtype)
+    out[..., 3] = 1e6
+    for o, p in enumerate(per_object):
+        out[o, : p.shape[0], : p.shape[1]] = p
+        out[o, p.shape[0]:, 0, 3] = -1e6
+    return out
+
+
 def parts_signed_distance(points: torch.Tensor, planes: torch.Tensor) -> torch.Tensor:
     """Signed distance-like field (...,) of the union of convex parts at ``points`` (..., 3) [m]: min over parts of
     the largest face-plane distance. Exact inside and on the surface (its zero level set is the surface); outside,
-    a lower bound of the distance that is exact over faces and smaller near edges and corners. Differentiable."""
-    d = torch.einsum("...c,kfc->...kf", points, planes[..., :3]) - planes[..., 3]
+    a lower bound of the distance that is exact over faces and smaller near edges and corners. Differentiable.
+
+    ``planes``: (K, F, 4) of one object (:func:`hull_planes`), or with leading dimensions that broadcast against
+    the points' (one object per batch entry, :func:`stack_hull_planes`)."""
+    d = torch.einsum("...c,...kfc->...kf", points, planes[..., :3]) - planes[..., 3]
     return d.max(-1).values.min(-1).values
 
 
