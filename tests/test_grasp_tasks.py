@@ -3,6 +3,7 @@ computation (both stages), success, the hyper-policy over real base checkpoints,
 2-iteration train -> play round trip of each Dex-Grasp gym ID."""
 from __future__ import annotations
 
+import functools
 import glob
 import os
 
@@ -12,26 +13,12 @@ import torch
 
 import dex_more.tasks  # noqa: F401
 from isaaclab_tasks.utils import parse_env_cfg
+from test_hotrack import train_in_process as train_tracking
 
 BASE, HYPER, STUDENT = "Dex-Grasp-Base-Shadow-v0", "Dex-Grasp-Hyper-Shadow-v0", "Dex-Grasp-Student-Shadow-v0"
 
-
-def train_in_process(task: str, log_root: str, extra=(), iterations: int = 2, num_envs: int = 2) -> str:
-    """``iterations`` iterations of ``task`` through scripts/train.py's code path; returns the newest checkpoint."""
-    from dex_more.cli import dex_train_argv
-    from isaaclab_rl.entrypoints.backends import train_rsl_rl
-
-    cwd = os.getcwd()
-    os.chdir(log_root)
-    try:
-        before = set(glob.glob(os.path.join(log_root, "logs", "rsl_rl", "*", "*", "model_*.pt")))
-        train_rsl_rl.run(dex_train_argv(["--task", task, "--num_envs", str(num_envs), "--device", "cpu",
-                                         "--max_iterations", str(iterations), "agent.num_steps_per_env=4", *extra]))
-    finally:
-        os.chdir(cwd)
-    models = set(glob.glob(os.path.join(log_root, "logs", "rsl_rl", "*", "*", "model_*.pt"))) - before
-    assert models, f"no checkpoint written for {task}"
-    return max(models, key=os.path.getmtime)
+train_in_process = functools.partial(train_tracking, steps_per_env=4)
+"""A few iterations through scripts/train.py's code path (test_hotrack's), 4 steps per env."""
 
 
 @pytest.fixture(scope="module")

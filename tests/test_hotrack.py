@@ -33,19 +33,24 @@ def make_env(task: str, overrides: dict | None = None, eval_mode: bool = True):
     return gym.make(task, cfg=cfg).unwrapped
 
 
-def train_in_process(task: str, log_root: str, extra=(), iterations: int = 2) -> str:
-    """``iterations`` PPO iterations of ``task`` through scripts/train.py's code path; returns the last checkpoint."""
+def train_in_process(task: str, log_root: str, extra=(), iterations: int = 2, num_envs: int = 2,
+                     steps_per_env: int = 8) -> str:
+    """``iterations`` iterations of ``task`` through scripts/train.py's code path; returns the newest checkpoint it
+    wrote (under any experiment name)."""
     from dex_more.cli import dex_train_argv
     from isaaclab_rl.entrypoints.backends import train_rsl_rl
 
     cwd = os.getcwd()
     os.chdir(log_root)
+    pattern = os.path.join(log_root, "logs", "rsl_rl", "*", "*", "model_*.pt")
     try:
-        train_rsl_rl.run(dex_train_argv(["--task", task, "--num_envs", "2", "--device", "cpu", "--max_iterations",
-                                         str(iterations), "agent.num_steps_per_env=8", *extra]))
+        before = set(glob.glob(pattern))
+        train_rsl_rl.run(dex_train_argv(["--task", task, "--num_envs", str(num_envs), "--device", "cpu",
+                                         "--max_iterations", str(iterations), f"agent.num_steps_per_env={steps_per_env}",
+                                         *extra]))
     finally:
         os.chdir(cwd)
-    models = glob.glob(os.path.join(log_root, "logs", "rsl_rl", task, "*", "model_*.pt"))
+    models = set(glob.glob(pattern)) - before
     assert models, f"no checkpoint written for {task}"
     return max(models, key=os.path.getmtime)
 
