@@ -4,6 +4,7 @@ on the object set's three splits (as ResDex's tables report it).
 
     ./dex python scripts/evaluate.py --task Dex-HOTrack-Bimanual-v0 --checkpoint logs/rsl_rl/<task>/<run>/model_<i>.pt
     ./dex python scripts/evaluate.py --task Dex-HOTrack-Right-v0 --checkpoint PATH --clips my/manifest.json --rollouts 4
+    ./dex python scripts/evaluate.py --task Dex-HOT-MANO-v0 --checkpoint PATH      # HOT: a row per skill × object
 
 Plays each clip from frame 0 --rollouts times with the deterministic policy, prints the table (rows Left,
 Right, Bimanual, Overall; E_r [deg], E_t [cm], E_j [cm], E_ft [cm] over successful rollouts; SR) and
@@ -54,7 +55,7 @@ def main() -> int:
 
     import dex_more.tasks  # noqa: F401
     from dex_more.cli import check_task, task_sides
-    from dex_more.evaluation import evaluate_clip, format_table, summarize, write_report
+    from dex_more.evaluation import ROWS, evaluate_clip, format_table, summarize, write_report
     from dex_more.motion.library import read_manifest, select_clips
     from dex_more.errors import DataFormatError
     from dex_more.rl.checkpoints import read_checkpoint
@@ -65,30 +66,32 @@ def main() -> int:
     # everything that can be wrong with the inputs is checked before any rollout (and any file)
     if a.rollouts < 1:
         raise SystemExit(f"error: --rollouts {a.rollouts}: expected at least 1")
+    env_cfg = load_cfg_from_registry(a.task, "env_cfg_entry_point")
+    commands = getattr(env_cfg.commands, "default", env_cfg.commands)  # a task with stage presets: the first stage's
     try:
         read_checkpoint(a.checkpoint, expected_tasks=(a.task,))
-        entries = read_manifest(a.clips) if a.clips else read_manifest()
+        entries = read_manifest(a.clips or commands.motion.manifest)
     except (DataFormatError, FileNotFoundError) as e:
         raise SystemExit(f"error: {e}") from None
     sides = tuple(task_sides(a.task))
-    env_cfg = load_cfg_from_registry(a.task, "env_cfg_entry_point")
-    default = list(env_cfg.commands.motion.clip_names) if not a.clips else None
+    default = list(commands.motion.clip_names) if not a.clips else None
     chosen = [e.name for e in select_clips(entries, sides=sides, names=default or None)]
     if isinstance(env_cfg, HOTrackResidualEnvCfg):  # a residual task spawns one object set: only clips with objects
         n_obj = {e.name: e.num_objects for e in entries}
         chosen = [c for c in chosen if n_obj[c] >= 1]
     if not chosen:
         raise SystemExit(f"error: no clip for hands {sides} in {a.clips or 'the bundled manifest'}")
+    rows_by = "skill_object" if a.task.startswith("Dex-HOT-") else "hands"  # HOT reports per skill and object
     results = []
     try:
         bar = tqdm(chosen, desc="evaluate", unit="clip", file=sys.stdout)
         for clip in bar:
-            r = evaluate_clip(a.task, a.checkpoint, clip, a.clips, a.rollouts, a.seed, a.device)
+            r = evaluate_clip(a.task, a.checkpoint, clip, a.clips, a.rollouts, a.seed, a.device, rows_by)
             bar.write(f"[evaluate] {clip}: {r.outcome()}")
             results.append(r)
     except (DataFormatError, FileNotFoundError) as e:  # a run folder's imitators, a clip the manifest lists
         raise SystemExit(f"error: {e}") from None
-    table = summarize(results)
+    table = summarize(results, rows=None if rows_by == "skill_object" else ROWS)
     print(format_table(table))
     out = a.out or os.path.join(os.path.dirname(os.path.abspath(a.checkpoint)), "eval")
     meta = {"task": a.task, "checkpoint": os.path.abspath(a.checkpoint), "rollouts": a.rollouts, "seed": a.seed,

@@ -30,7 +30,7 @@ from dex_more.motion.retarget import retarget_motion  # noqa: E402
 from dex_more.motion.skills import HOT_DIR, default_hot_clips, hot_objects, plausibility  # noqa: E402
 from dex_more.objects.object_set import ObjectSet  # noqa: E402
 
-HANDS = ("shadow_right", "allegro_right")
+HANDS = ("mano_right", "shadow_right", "allegro_right")
 
 
 def main(argv: list[str] | None = None) -> int:

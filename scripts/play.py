@@ -13,6 +13,8 @@ Residual checkpoints find their imitators in their run's params/env.yaml (overri
 ``env.actions.hand_<side>.imitator_checkpoint=PATH``). ``--export`` writes TorchScript and ONNX policies
 to ``<run>/exported/``; ``--record rollout.usda`` writes the rollout (and the reference, as a ghost) to a
 time-sampled USD file that Isaac Sim and usdview play; ``--gif rollout.gif`` draws it with matplotlib.
+``--save_refined_data DIR`` (HOT's refined data) plays every clip once and writes the rollouts that reach the clip's
+end as clips with a manifest, a reference motion for a student (``env.commands.motion.manifest=DIR/manifest.json``).
 
 ``--gui`` (inside an Isaac Lab install with Isaac Sim, ``isaaclab.sh -p scripts/play.py ... --gui``, add
 ``presets=physx`` for PhysX) plays in Isaac Sim's window through Isaac Lab's own RSL-RL player, with the run's
@@ -59,7 +61,8 @@ def check_outputs(a: argparse.Namespace) -> None:
         raise SystemExit(f"error: --record {a.record}: expected a USD file ({', '.join(RECORD_SUFFIXES)}).{why}")
     if a.gif and not a.gif.lower().endswith(".gif"):
         raise SystemExit(f"error: --gif {a.gif}: expected a .gif file")
-    for flag, path in (("--record", a.record), ("--gif", a.gif)):
+    refined = os.path.join(a.save_refined_data, "manifest.json") if a.save_refined_data else None
+    for flag, path in (("--record", a.record), ("--gif", a.gif), ("--save_refined_data", refined)):
         if path and os.path.exists(path) and not a.overwrite:
             raise SystemExit(f"error: {flag} {path} exists (pass --overwrite to replace it)")
 
@@ -99,7 +102,13 @@ def main() -> int:
                         "(.usd, .usda or .usdc)")
     p.add_argument("--gif", default=None, metavar="FILE.gif",
                    help="draw env 0's rollout (robot and reference keypoints, objects) into an animated GIF")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing --record or --gif file")
+    p.add_argument("--save_refined_data", default=None, metavar="DIR",
+                   help="HOT's refined data: play every clip once from frame 0 and write the rollouts that reach the "
+                        "clip's end as clips + manifest.json in DIR (train on them with "
+                        "env.commands.motion.manifest=DIR/manifest.json)")
+    p.add_argument("--keep_failed", action="store_true", help="--save_refined_data: also write rollouts that ended early")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --record or --gif file, or "
+                                                                "--save_refined_data's manifest")
     p.add_argument("--viz", "--visualizer", choices=VIEWERS, default=None,
                    help="watch in a web browser (Isaac Lab's viser visualizer): serves the scene at a printed address, "
                         "plays in real time until Ctrl-C or --episodes")
@@ -160,6 +169,16 @@ def main() -> int:
         print(f"[play] exported policy.pt and policy.onnx to {out}; TorchScript vs eager: max |Δa| = {diff:.2e}")
     base = env.unwrapped
     from dex_more.mdp.commands import MOTION_COMMAND, reference_motion
+    if a.save_refined_data:
+        if MOTION_COMMAND not in base.command_manager.active_terms:
+            env.close()
+            raise SystemExit(f"error: --save_refined_data: {a.task} tracks no reference motion")
+        from dex_more.refined_data import save_refined_data
+        meta = {"task": a.task, "checkpoint": os.path.abspath(a.checkpoint), "seed": a.seed}
+        entries = save_refined_data(env, policy, a.save_refined_data, meta, keep_failed=a.keep_failed)
+        env.close()
+        print(f"[play] wrote {len(entries)} refined clips and manifest.json to {a.save_refined_data}")
+        return 0
 
     cmd = reference_motion(base) if MOTION_COMMAND in base.command_manager.active_terms else None
     recorder = None

@@ -10,7 +10,8 @@ Residual tasks take the frozen imitator with ``--imitator PATH`` (bimanual: ``--
 --imitator left=PATH``; ``--imitator auto`` = the newest imitator checkpoint under logs/). A grasping hyper-policy
 takes its frozen bases with ``--base PATH`` (once per base); its stage 2 (``presets=stage2 --checkpoint <stage 1>``)
 and the point-cloud student (``--checkpoint <hyper model_*.pt>``) take them from that run. The whole ResDex recipe:
-scripts/train_grasp.py.
+scripts/train_grasp.py. A HOT student (``Dex-HOT-<hand>-Student-v0``) distils several teachers at once: ``--teacher
+KEY=PATH`` once per teacher, KEY the object (or the skill, with ``agent.teacher.route_by=skill``).
 All Isaac Lab options apply (``--help``): ``--num_envs``, ``--device``, ``--seed``, ``--max_iterations``,
 ``--checkpoint PATH`` to resume, ``--experiment_name``, hydra overrides ``env.<field>=...`` /
 ``agent.<field>=...`` and ``presets=<name>``. Logs, the config dump and checkpoints go to

@@ -11,7 +11,7 @@ torch.set_num_threads(1)
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: learning runs and long simulations (run with `./dex test --slow`)")
+    config.addinivalue_line("markers", "slow: learning runs, long simulations and the longest end-to-end process tests (run with `./dex test --slow`)")
 
 
 @pytest.fixture(scope="session")

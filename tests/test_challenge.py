@@ -49,6 +49,7 @@ def _recipe(out: str, **popen):
                              "agent.save_interval=1"], cwd=ROOT, text=True, **popen)
 
 
+@pytest.mark.slow  # ~70 s of subprocesses: kept out of the fast suite's 15-minute budget
 def test_an_interrupted_recipe_goes_on_where_it_stopped(tmp_path):
     out = str(tmp_path / "recipe")
     first = _recipe(out, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -126,16 +126,19 @@ def test_mano_keypoint_mapping_is_complete(bed: HandBed):
             continue
         bid = mj.body(kp.body).id
         tip_w = d.xpos[bid] + d.xmat[bid].reshape(3, 3) @ np.array(kp.offset)
-        verts = []
+        dists = []
         for g in np.flatnonzero(mj.geom_bodyid == bid):
             if mj.geom_type[g] == mujoco.mjtGeom.mjGEOM_MESH:
                 m = mj.geom_dataid[g]
                 v = mj.mesh_vert[mj.mesh_vertadr[m]: mj.mesh_vertadr[m] + mj.mesh_vertnum[m]]
-                verts.append(v @ d.geom_xmat[g].reshape(3, 3).T + d.geom_xpos[g])
-            else:  # primitive tip (Allegro capsule): distance to its surface
-                verts.append(d.geom_xpos[g][None] + (tip_w - d.geom_xpos[g]) * (1 - mj.geom_size[g][0]
-                             / max(np.linalg.norm(tip_w - d.geom_xpos[g]), 1e-9)))
-        dist = np.min(np.linalg.norm(np.concatenate(verts) - tip_w, axis=1))
+                dists.append(np.linalg.norm(v @ d.geom_xmat[g].reshape(3, 3).T + d.geom_xpos[g] - tip_w, axis=1).min())
+            elif int(mj.geom_type[g]) in (int(mujoco.mjtGeom.mjGEOM_SPHERE), int(mujoco.mjtGeom.mjGEOM_CAPSULE)):
+                # distance to the surface: to the axis segment (a point for a sphere), less the radius
+                local = d.geom_xmat[g].reshape(3, 3).T @ (tip_w - d.geom_xpos[g])
+                half = mj.geom_size[g][1] if int(mj.geom_type[g]) == int(mujoco.mjtGeom.mjGEOM_CAPSULE) else 0.0
+                axis_point = np.array([0.0, 0.0, np.clip(local[2], -half, half)])
+                dists.append(abs(np.linalg.norm(local - axis_point) - mj.geom_size[g][0]))
+        dist = min(dists)
         assert dist < 0.002, f"{hand.name} tip keypoint on {kp.body} is {dist * 1000:.1f} mm off its link"
 
 
@@ -228,3 +231,33 @@ def test_the_hand_has_no_mujoco_site_shapes(bed: HandBed):
     # a hand's primitive parts (phalanx capsules, palm boxes) are centimetres; no half-extent reaches 15 cm
     sizes = {model.shape_label[i]: float(scale[i].max()) for i in robot if int(types[i]) in primitives}
     assert max(sizes.values(), default=0.0) < 0.15, sizes
+
+
+def test_synthetic_human_hand_is_the_mano_like_hand():
+    """The synthetic demonstrations' human hand is mano_right's forward kinematics (MuJoCo, on its MJCF) with each
+    finger's joints flexed by closure × full curl and no abduction or twist: its clips need no retargeting."""
+    from dex_more.assets import mano_hand
+    from dex_more.mano import FINGER_NAMES
+    from dex_more.motion.synthetic import _FINGER_FLEX, _THUMB_FLEX, HumanHand
+
+    mj = mujoco.MjModel.from_xml_path(HANDS["mano_right"].mjcf_path)
+    d = mujoco.MjData(mj)
+    assert mj.njnt == 6 + 45 and HANDS["mano_right"].finger_joint_names == mano_hand.FINGER_JOINT_NAMES
+    root = mj.body("wrist").id
+    for closure in np.random.default_rng(5).uniform(0.0, 1.0, (3, 5)):
+        d.qpos[:] = 0.0
+        for i, f in enumerate(FINGER_NAMES):
+            curl = _THUMB_FLEX if f == "thumb" else _FINGER_FLEX
+            for k, level in enumerate(mano_hand.JOINT_LEVELS[f]):
+                d.qpos[mj.jnt_qposadr[mj.joint(f"{f}_{level}_flex").id]] = closure[i] * curl[k]
+        mujoco.mj_kinematics(mj, d)
+        bodies = np.stack([d.xpos[mj.body(n).id] for n in MANO_KEYPOINT_NAMES]) - d.xpos[root]
+        np.testing.assert_allclose(bodies, HumanHand().local_keypoints(closure), atol=1e-6)
+    # the proportions: each segment between keypoint bodies is the cited bone length (+ the tip pad)
+    mujoco.mj_kinematics(mj, d)
+    xpos = {n: d.xpos[mj.body(n).id] for n in MANO_KEYPOINT_NAMES}
+    for f in FINGER_NAMES:
+        chain = [mano_hand.keypoint_body(f, k) for k in range(4)]
+        lengths = [np.linalg.norm(xpos[b] - xpos[a]) * 1000 for a, b in zip(chain[:-1], chain[1:])]
+        expected = np.array(mano_hand.BONE_LENGTHS_MM[f]) + [0, 0, 1000 * mano_hand.TIP_PAD]
+        np.testing.assert_allclose(lengths, expected, atol=1e-3)

@@ -10,6 +10,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 import torch
+from tensordict import TensorDict
 from scipy.spatial.transform import Rotation
 
 import dex_more.tasks  # noqa: F401
@@ -20,7 +21,7 @@ from dex_more.motion.skills import (GRAVITY, HOT_MANIFEST, HOT_OBJECT_SET, MAX_P
 from dex_more.objects.object_set import load_object_set
 from isaaclab_tasks.utils import parse_env_cfg
 
-SHADOW, ALLEGRO = "Dex-HOT-Shadow-v0", "Dex-HOT-Allegro-v0"
+SHADOW, ALLEGRO, MANO = "Dex-HOT-Shadow-v0", "Dex-HOT-Allegro-v0", "Dex-HOT-MANO-v0"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def test_the_bundled_set_has_every_skill_on_two_objects_at_its_test_length(bundl
     by_skill: dict[str, set] = {}
     for c in clips:
         assert c.num_frames == TEST_EPISODE_LENGTH[c.skill], c.name
-        assert set(c.hands["right"].joint_pos) >= {"shadow_right", "allegro_right"}
+        assert set(c.hands["right"].joint_pos) >= {"mano_right", "shadow_right", "allegro_right"}
         by_skill.setdefault(c.skill, set()).add(c.objects[0].name)
     assert {s: len(o) for s, o in by_skill.items()} == {s: 2 for s in TEST_EPISODE_LENGTH}
     families = {objects[n].family for names in by_skill.values() for n in names}
@@ -281,14 +282,14 @@ def test_the_noisy_stage_is_a_preset_that_scales_the_objects():
 # ------------------------------------------------------------------------------------------------ train -> play
 
 
-@pytest.mark.parametrize("task", [SHADOW, ALLEGRO])
+@pytest.mark.parametrize("task", [SHADOW, ALLEGRO, MANO])
 def test_two_training_iterations_then_play_and_stage_two_resumes(task, tmp_path):
     """Each gym ID trains (2 iterations) and play's loader acts with the checkpoint; the noisy stage resumes it."""
     from test_grasp_tasks import _play_one_step, train_in_process
 
     stage1 = train_in_process(task, str(tmp_path))
     runner = _play_one_step(task, stage1)
-    hand = {SHADOW: "shadow_right", ALLEGRO: "allegro_right"}[task]
+    hand = {SHADOW: "shadow_right", ALLEGRO: "allegro_right", MANO: "mano_right"}[task]
     from dex_more.assets import get_hand
 
     assert len(get_hand(hand).actuated_joint_names) == runner.alg.actor.mlp[-1].out_features
@@ -302,3 +303,130 @@ def test_two_training_iterations_then_play_and_stage_two_resumes(task, tmp_path)
         env = yaml.unsafe_load(open(run_file(stage2, "params/env.yaml")))
         assert env["commands"]["motion"]["state_noise_prob"] == 0.5
         assert env["rewards"]["tracking"]["params"]["k_body"] == 5.0
+
+
+# ------------------------------------------------------------------------------------------------ distillation
+
+
+def test_one_student_is_supervised_by_the_teacher_of_each_envs_object_and_plays(tmp_path):
+    """Dex-HOT-Shadow-Student-v0 with a teacher map by object: every env's supervision is exactly its own clip's
+    teacher's action (two different real teachers), the student trains (2 DAgger iterations) and play loads it."""
+    import shutil
+
+    from test_grasp_tasks import _play_one_step, train_in_process
+
+    from dex_more.rl.checkpoints import load_frozen_actor, run_file
+    from dex_more.rl.multi_teacher import clip_route_key
+    from dex_more.rl.rollout import build_policy_env
+
+    student_task = "Dex-HOT-Shadow-Student-v0"
+    a = train_in_process(SHADOW, str(tmp_path), ["env.commands.motion.clip_names=['grasp_bottle_01']"], iterations=1)
+    # a second teacher: the same run with other actor weights (the map must tell them apart)
+    b_dir = str(tmp_path / "teacher_b")
+    shutil.copytree(run_file(a), b_dir)
+    b = f"{b_dir}/{a.rsplit('/', 1)[1]}"
+    state = torch.load(b, weights_only=False)
+    state["actor_state_dict"] = {k: v + 0.05 * torch.randn_like(v) if v.is_floating_point() else v
+                                 for k, v in state["actor_state_dict"].items()}
+    torch.save(state, b)
+    teachers = {"bottle_01": a, "box_07": a, "cylinder_01": a, "hammer_00": b, "sword_00": b}
+    args = [x for k, p in teachers.items() for x in ("--teacher", f"{k}={p}")]
+
+    with pytest.raises(ValueError, match=r"no teacher for the object of the clips .*sword_00"):
+        train_in_process(student_task, str(tmp_path), args[:-2], iterations=1)
+    student = train_in_process(student_task, str(tmp_path), args)
+    runner = _play_one_step(student_task, student)
+    from dex_more.assets import get_hand
+
+    assert runner.alg.student.mlp[-1].out_features == len(get_hand("shadow_right").actuated_joint_names)
+
+    env, runner, _ = build_policy_env(student_task, student, num_envs=16, eval_mode=False)
+    try:
+        alg, obs = runner.alg, env.get_observations()
+        cmd = env.unwrapped.command_manager.get_term("motion")
+        keys = [clip_route_key(cmd.clips[int(c)], "object") for c in cmd.clip]
+        assert len({teachers[k] for k in keys}) == 2  # both teachers have envs
+        alg.act(obs)
+        x = obs["policy"]
+        expected = {p: load_frozen_actor(p, x, env.num_actions, "cpu")(TensorDict({"policy": x}, batch_size=[len(x)]))
+                    for p in (a, b)}
+        other = {a: b, b: a}
+        for e, k in enumerate(keys):  # its own teacher's action (to float rounding), not the other's
+            supervision = alg.transition.privileged_actions[e]
+            torch.testing.assert_close(supervision, expected[teachers[k]][e], atol=1e-4, rtol=1e-4)
+            assert float((supervision - expected[other[teachers[k]]][e]).abs().max()) > 1e-2
+    finally:
+        env.close()
+
+
+def test_refined_data_is_the_rollout_written_as_clips_a_task_tracks(tmp_path):
+    """play.py --save_refined_data's writer: the rollout of a (2-iteration) MANO tracker as a clip that starts where
+    the reference starts (reset writes it exactly), whose wrist is its own joints' pose, and that a task tracks."""
+    from test_grasp_tasks import train_in_process
+
+    from dex_more.kinematics import wrist_joints_to_pose
+    from dex_more.assets import WRIST_JOINT_NAMES
+    from dex_more.motion.reference_motion import ReferenceMotion
+    from dex_more.refined_data import save_refined_data
+    from dex_more.rl.rollout import build_policy_env
+
+    clip = "grasp_bottle_01"  # 180 frames: 3 times a training episode
+    only = [f"env.commands.motion.clip_names=['{clip}']"]
+    ckpt = train_in_process(MANO, str(tmp_path), only, iterations=1)
+    env, _, policy = build_policy_env(MANO, ckpt, 1, overrides=only)
+    try:
+        source = env.unwrapped.command_manager.get_term("motion").clips[0]
+        assert env.unwrapped.max_episode_length >= source.num_frames  # played to its end, not to TRAIN_EPISODE_STEPS
+        entries = save_refined_data(env, policy, str(tmp_path / "refined"), {"checkpoint": ckpt}, keep_failed=True)
+    finally:
+        env.close()
+    assert [e["name"] for e in entries] == [clip]
+    refined = ReferenceMotion.load(str(tmp_path / "refined" / f"{clip}.npz"))
+    assert entries[0]["frames"] == refined.num_frames and 2 <= refined.num_frames <= source.num_frames
+    h, src = refined.hands["right"], source.hands["right"]
+    names = h.joint_names["mano_right"]
+    src_q = src.joint_pos["mano_right"][0, [src.joint_names["mano_right"].index(n) for n in names]]
+    np.testing.assert_allclose(h.joint_pos["mano_right"][0], src_q, atol=1e-4)
+    np.testing.assert_allclose(refined.objects[0].pose[0, :3], source.objects[0].pose[0, :3], atol=1e-4)
+    pos, quat = wrist_joints_to_pose(torch.tensor(h.joint_pos["mano_right"][:, [names.index(n) for n in WRIST_JOINT_NAMES]]))
+    np.testing.assert_allclose(h.wrist_pos, pos.numpy(), atol=1e-4)
+    np.testing.assert_allclose(np.abs((h.wrist_quat * quat.numpy()).sum(-1)), 1.0, atol=1e-4)
+    assert h.contacts.shape == (refined.num_frames, 5)
+    # the refined clips are a reference motion a task tracks
+    from isaaclab_tasks.utils import resolve_task_config
+
+    manifest = str(tmp_path / "refined" / "manifest.json")
+    cfg, _ = resolve_task_config(MANO, "rsl_rl_cfg_entry_point", overrides=[f"env.commands.motion.manifest={manifest}"])
+    cfg.scene.num_envs, cfg.sim.device = 1, "cpu"
+    task = gym.make(MANO, cfg=cfg).unwrapped
+    try:
+        task.reset()
+        task.step(torch.zeros(1, task.action_manager.total_action_dim))
+        assert task.command_manager.get_term("motion").clips[0].name == clip
+    finally:
+        task.close()
+
+
+def test_the_evaluation_has_a_row_per_skill_and_object_weighted_like_the_tracking_table():
+    """HOT's rows (skill × object, then Overall) through the tracking evaluation's shared summary: errors over the
+    successful rollouts weighted by successes, SR over all rollouts."""
+    from types import SimpleNamespace
+
+    from dex_more.evaluation import ClipResult, clip_row, format_table, summarize
+
+    def clip(skill, obj):
+        return SimpleNamespace(skill=skill, objects=[SimpleNamespace(name=obj)], sides=("right",))
+
+    rows = [clip_row(clip("grasp", "bottle_01"), "skill_object"), clip_row(clip("throw", "sword_00"), "skill_object")]
+    assert rows == ["grasp × bottle_01", "throw × sword_00"]
+    assert clip_row(clip("grasp", "bottle_01")) == "Right"
+    m = lambda t: {"E_r": 2 * t, "E_t": t, "E_j": t + 1, "E_ft": t / 2}  # noqa: E731
+    results = [ClipResult("grasp_bottle_01", rows[0], 4, 3, [180] * 4, m(1.0), m(1.5)),
+               ClipResult("throw_sword_00", rows[1], 4, 1, [50, 20, 10, 5], m(3.0), m(4.0))]
+    table = summarize(results, rows=None)
+    assert list(table) == [*rows, "Overall"]
+    assert table[rows[0]]["SR"] == 0.75 and table[rows[1]]["SR"] == 0.25 and table["Overall"]["SR"] == 0.5
+    assert table["Overall"]["E_t"] == pytest.approx((3 * 1.0 + 1 * 3.0) / 4)
+    assert table[rows[1]]["frames"] == pytest.approx(21.25)
+    text = format_table(table)
+    assert text.splitlines()[1].startswith("grasp × bottle_01") and "Overall" in text.splitlines()[-1]

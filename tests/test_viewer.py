@@ -46,6 +46,7 @@ def _pick_last_clip(url: str) -> str:
         return options[-1]
 
 
+@pytest.mark.slow  # ~70 s of subprocesses: kept out of the fast suite's 15-minute budget
 def test_the_web_viewer_draws_the_rollout_in_a_browser(tmp_path):
     if find_chromium() is None:
         pytest.skip("no Chromium on this machine (Debian: apt-get install chromium); the viewer is untested here")

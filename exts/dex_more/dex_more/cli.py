@@ -160,6 +160,38 @@ def hyper_policy_overrides(task: str, bases: list[str], checkpoint: str | None, 
                      f"{base_task}), or run the whole recipe with scripts/train_grasp.py")
 
 
+def teacher_map_overrides(task: str, teachers: list[str], argv: list[str]) -> list[str]:
+    """Agent overrides giving a multi-teacher student (gym kwarg ``multi_teacher``) its teacher map from
+    ``--teacher KEY=PATH`` (KEY: an object name or, with ``agent.teacher.route_by=skill``, a skill); every teacher is
+    checked to be a run of the task's ``teacher_task``."""
+    from dex_more.errors import DataFormatError
+    from dex_more.rl.checkpoints import check_frozen_actor, hydra_overrides
+
+    if not _task_kwarg(task, "multi_teacher"):
+        if teachers:
+            raise SystemExit(f"error: {task} distils no teacher map: --teacher does not apply")
+        return []
+    if any(a.startswith("agent.teacher.teachers=") for a in argv) or _is_file_checkpoint(_value(argv, "--checkpoint")):
+        return []  # given as an override, or a resumed student run's own (its agent.yaml)
+    if not teachers:
+        raise SystemExit(f"error: {task} distils several teachers: pass --teacher KEY=PATH once per teacher (KEY: the "
+                         f"object, or the skill with agent.teacher.route_by=skill; PATH: a {_task_kwarg(task, 'teacher_task')} "
+                         "checkpoint)")
+    mapping = {}
+    for t in teachers:
+        key, sep, path = t.partition("=")
+        if not sep or not key or not path:
+            raise SystemExit(f"error: --teacher {t}: expected KEY=PATH (an object or skill, then a checkpoint)")
+        if key in mapping:
+            raise SystemExit(f"error: --teacher {key} is given twice")
+        try:
+            check_frozen_actor(path, (_task_kwarg(task, "teacher_task"),))
+        except (DataFormatError, FileNotFoundError) as e:
+            raise SystemExit(f"error: --teacher {key}: {e}") from None
+        mapping[key] = os.path.abspath(path)
+    return hydra_overrides("agent.teacher", {"teachers": mapping})
+
+
 def _check_run_inputs(task: str, resume: str | None, imitators: dict[str, str]) -> None:
     """Stop before any env is built when a checkpoint to resume from (a student's teacher) or a frozen imitator
     cannot serve."""
@@ -182,7 +214,8 @@ def _check_run_inputs(task: str, resume: str | None, imitators: dict[str, str]) 
 def dex_train_argv(argv: list[str]) -> list[str]:
     """Validate the task; the agent runs on ``--device``; ``--imitator`` becomes env overrides (residual tasks
     without one use the newest imitator checkpoints under logs/, or stop with the command that trains them);
-    ``--base`` gives a hyper-policy its frozen bases (:func:`hyper_policy_overrides`);
+    ``--base`` gives a hyper-policy its frozen bases (:func:`hyper_policy_overrides`), ``--teacher KEY=PATH`` a
+    multi-teacher student its teacher map (:func:`teacher_map_overrides`);
     logs go to logs/rsl_rl/<task>/<time>/ unless ``--experiment_name`` says otherwise."""
     if "-h" in argv or "--help" in argv:
         return argv
@@ -203,6 +236,8 @@ def dex_train_argv(argv: list[str]) -> list[str]:
     _check_run_inputs(task, _value(argv, "--checkpoint"), resolved)
     argv, bases = _pop_all(argv, "--base")
     argv += hyper_policy_overrides(task, bases, _value(argv, "--checkpoint"), argv)
+    argv, teachers = _pop_all(argv, "--teacher")
+    argv += teacher_map_overrides(task, teachers, argv)
     for side, path in resolved.items():
         argv.append(f"env.actions.hand_{side}.imitator_checkpoint={os.path.abspath(path)}")
         argv.append(f"env.actions.hand_{side}.imitator_task={imitator_task_for(task, side)}")

@@ -4,7 +4,8 @@ Every clip is played from frame 0 (``eval_mode``: final termination thresholds),
 the deterministic policy. A rollout succeeds when its clip runs out (minus 3 frames) without a
 termination. E_t, E_r, E_j, E_ft are per-frame errors (:mod:`dex_more.metrics`) averaged over the frames
 of a rollout, then over the *successful* rollouts; SR = successful / all. Rows: Left, Right, Bimanual (by
-the hands of the clip) and Overall.
+the hands of the clip) and Overall; HOT's evaluation (``rows_by="skill_object"``) has a row per skill × object
+(a HOT clip is as long as its skill's test episode, so success is HOT's: no early termination until then).
 """
 from __future__ import annotations
 
@@ -39,12 +40,22 @@ class ClipResult:
                 f"all rollouts: {errors}")
 
 
+ROW_KINDS = ("hands", "skill_object")
+
+
 def _category(sides: tuple[str, ...]) -> str:
     return "Bimanual" if len(sides) == 2 else ("Left" if sides == ("left",) else "Right")
 
 
+def clip_row(motion, rows_by: str = "hands") -> str:
+    """The table row of a clip: Left / Right / Bimanual by its hands, or ``<skill> × <object>``."""
+    if rows_by == "skill_object":
+        return f"{motion.skill} × {motion.objects[0].name if motion.objects else '-'}"
+    return _category(tuple(motion.sides))
+
+
 def evaluate_clip(task: str, checkpoint: str, clip: str, manifest: str | None, rollouts: int, seed: int,
-                  device: str = "cpu") -> ClipResult:
+                  device: str = "cpu", rows_by: str = "hands") -> ClipResult:
     from dex_more.mdp.commands import reference_motion
     from dex_more.rl.rollout import build_policy_env
 
@@ -93,19 +104,21 @@ def evaluate_clip(task: str, checkpoint: str, clip: str, manifest: str | None, r
             routing = {"weights": weights, "expert": experts, "load": (load / load.sum()).tolist()}
         elif weights:
             routing = {"lambda": weights}
-        sides = tuple(cmd.sides)
-        return ClipResult(clip, _category(sides), n, int(ok.sum()), steps.int().tolist(), metrics,
+        return ClipResult(clip, clip_row(cmd.clips[0], rows_by), n, int(ok.sum()), steps.int().tolist(), metrics,
                           {k: float(v.mean()) for k, v in per_rollout.items()}, routing)
     finally:
         env.close()
 
 
-def summarize(results: list[ClipResult]) -> dict[str, dict[str, float]]:
+def summarize(results: list[ClipResult], rows: tuple[str, ...] | None = ROWS) -> dict[str, dict[str, float]]:
     """The challenge table: per row, metric means over successful rollouts (weighted by successes) and SR; for
     diagnosis also ``frames`` (mean frames a rollout ran, over every rollout) and ``all_<metric>`` (means over every
-    rollout, weighted by rollouts): what a row with no success still says."""
+    rollout, weighted by rollouts): what a row with no success still says. ``rows=None``: the results' own rows
+    (their ``category``, in order) then Overall."""
+    if rows is None:
+        rows = (*dict.fromkeys(r.category for r in results), "Overall")
     table = {}
-    for row in ROWS:
+    for row in rows:
         rs = [r for r in results if row == "Overall" or r.category == row]
         total = sum(r.rollouts for r in rs)
         succ = sum(r.successes for r in rs)
@@ -135,7 +148,8 @@ def format_table(table: dict[str, dict[str, float]]) -> str:
     def f(v, prec=3):
         return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{prec}f}"
 
-    lines = [f"{'':10s}{'E_r (deg)':>11s}{'E_t (cm)':>10s}{'E_j (cm)':>10s}{'E_ft (cm)':>11s}{'SR':>8s}"
+    width = max(10, *(len(row) + 2 for row in table))
+    lines = [f"{'':{width}s}{'E_r (deg)':>11s}{'E_t (cm)':>10s}{'E_j (cm)':>10s}{'E_ft (cm)':>11s}{'SR':>8s}"
              f"{'rollouts':>10s}{'frames':>9s}"]
     diagnostic = False
     for row, e in table.items():
@@ -146,7 +160,7 @@ def format_table(table: dict[str, dict[str, float]]) -> str:
                 diagnostic = True
             else:
                 cells.append(f(e[k]).rjust(width))
-        lines.append(f"{row:10s}{''.join(cells)}{f(e['SR']):>8s}{e['rollouts']:>10d}{f(e.get('frames'), 1):>9s}")
+        lines.append(f"{row:{width}s}{''.join(cells)}{f(e['SR']):>8s}{e['rollouts']:>10d}{f(e.get('frames'), 1):>9s}")
     if diagnostic:
         lines.append(DIAGNOSTIC_NOTE)
     return "\n".join(lines)

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from scipy.spatial.transform import Rotation
 
+from ..assets import mano_hand
 from ..assets.scene import TABLE_HEIGHT
 from ..mano import FINGERTIP_KEYPOINT_IDS
 from ..objects.geometry import hull_planes, parts_signed_distance
@@ -27,7 +28,7 @@ from ..objects.object_set import ObjectAsset
 from ..paths import DATA_DIR
 from .loaders import HOT_SKILL_LABELS
 from .reference_motion import HandTrack, ObjectTrack, ReferenceMotion
-from .synthetic import CONTACT, FPS, HumanHand, close_fingers
+from .synthetic import CONTACT, FPS, TIP_RADII, HumanHand, close_fingers
 
 GRAVITY = 9.81
 """[m/s²] along −z."""
@@ -39,13 +40,15 @@ OBJECT_SET_SHAPE = "object_set"
 object set it is configured with (dims = (scale,))."""
 MAX_PENETRATION = 0.003
 """Deepest a hand point may be inside the object, or the object or hand below the table top [m]."""
-PALM_CLEARANCE = 0.012
-"""Height [m] of the palm centre above the object's top surface at a grasp."""
+PALM_CLEARANCE = mano_hand.PALM_RADIUS
+"""Height [m] of the palm's mid-plane above the object's top surface at a grasp: the palm's skin touches it."""
 PREGRASP_HEIGHT = 0.08
 """Distance [m] of the pre-grasp above the grasp, along the back of the hand."""
 _PALM_CENTRE = np.array([0.06, 0.0, 0.0])
 _PALM_GRID = np.array([[x, y, 0.0] for x in np.linspace(0.0, 0.09, 7) for y in np.linspace(-0.035, 0.035, 5)])
 """Points of the palm (hand frame) checked for penetration beside the finger samples."""
+_SKIN_RADII = np.concatenate([HumanHand.finger_radii(f) for f in range(5)] + [np.full(len(_PALM_GRID), PALM_CLEARANCE)])
+"""How far the skin lies from each checked point [m]: the finger capsules' radii, the palm's half thickness."""
 
 
 class SolidObject:
@@ -167,8 +170,8 @@ class _Choreography:
         g = close_fingers(self.hand, self.wp, self.wq,
                           lambda pts: np.minimum(self.solid.sdf(self.obj, pts), pts[:, 2] - TABLE_HEIGHT))
         R = Rotation.from_quat(self.wq)
-        touching = np.array([self.solid.sdf(self.obj, R.apply(self.hand.finger_samples(g.closure, f)) + self.wp).min()
-                             < CONTACT for f in range(5)])
+        touching = np.array([(self.solid.sdf(self.obj, R.apply(self.hand.finger_samples(g.closure, f)) + self.wp)
+                              - self.hand.finger_radii(f)).min() < CONTACT for f in range(5)])
         if not touching[0] or touching.sum() < 3:
             raise ValueError(f"{self.solid.asset.name}: the grasp touches the object with {touching.tolist()} "
                              "(thumb … pinky); it needs the thumb and two fingers")
@@ -362,7 +365,7 @@ def _to_motion(ch: _Choreography, obj: ObjectAsset, skill: str, name: str) -> Re
     kps = np.einsum("tij,tkj->tki", Rotation.from_quat(wrist_q).as_matrix(), local) + wrist_p[:, None]
     tips = kps[:, list(FINGERTIP_KEYPOINT_IDS)]
     tip_sdf = np.stack([ch.solid.sdf(pose[t], tips[t]) for t in range(len(pose))])
-    hand = HandTrack(wrist_pos=wrist_p, wrist_quat=wrist_q, keypoints=kps, contacts=tip_sdf < CONTACT)
+    hand = HandTrack(wrist_pos=wrist_p, wrist_quat=wrist_q, keypoints=kps, contacts=tip_sdf - TIP_RADII < CONTACT)
     track = ObjectTrack(pose=pose, shape=OBJECT_SET_SHAPE, dims=(1.0,), name=obj.name, mass=float(obj.mass))
     motion = ReferenceMotion(fps=FPS, hands={"right": hand}, objects=[track], skill=skill, name=name).validate()
     motion.closure = closure  # the synthetic hand's finger closures (not saved): for the checks and HOT's format
@@ -370,8 +373,9 @@ def _to_motion(ch: _Choreography, obj: ObjectAsset, skill: str, name: str) -> Re
 
 
 def plausibility(motion: ReferenceMotion, obj: ObjectAsset) -> dict[str, float]:
-    """Measures of a right-hand clip of ``obj`` [m]: ``penetration``, the deepest a hand point (finger samples, palm)
-    is inside the object; ``below_table``, how far the object or a hand keypoint reaches below the table top."""
+    """Measures of a right-hand clip of ``obj`` [m]: ``penetration``, the deepest the hand's skin (finger capsules and
+    palm, with the synthetic clip's closures; else its keypoints) is inside the object; ``below_table``, how far the
+    object or the hand reaches below the table top."""
     hand, solid = HumanHand(), SolidObject(obj)
     track, pose = motion.hands["right"], motion.objects[0].pose
     closure = getattr(motion, "closure", None)
@@ -381,10 +385,11 @@ def plausibility(motion: ReferenceMotion, obj: ObjectAsset) -> dict[str, float]:
         if closure is not None:
             local = np.concatenate([hand.finger_samples(closure[t], f) for f in range(5)] + [_PALM_GRID])
             points = R.apply(local) + track.wrist_pos[t]
+            radii = _SKIN_RADII
         else:
-            points = track.keypoints[t]
-        deepest = max(deepest, -float(solid.sdf(pose[t], points).min()))
-        below = max(below, TABLE_HEIGHT - solid.lowest_z(pose[t]), TABLE_HEIGHT - float(points[:, 2].min()))
+            points, radii = track.keypoints[t], 0.0
+        deepest = max(deepest, float((radii - solid.sdf(pose[t], points)).max()))
+        below = max(below, TABLE_HEIGHT - solid.lowest_z(pose[t]), TABLE_HEIGHT - float((points[:, 2] - radii).min()))
     return {"penetration": max(deepest, 0.0), "below_table": max(below, 0.0)}
 
 
@@ -400,6 +405,7 @@ HOT_TOOLS = (("hammer", 0), ("sword", 0))
 _FLAT = (0.0, 0.0, 0.0, 1.0)
 _UPRIGHT = tuple(Rotation.from_euler("y", np.pi / 2).as_quat())  # a hammer standing on its head, handle up
 _ACROSS = GraspSite(yaw=np.pi / 2)
+_SWORD_GRIP = GraspSite(x=-0.07, yaw=np.pi / 2, reach=0.02)  # fingers around the grip, the palm clear of the guard
 HOT_PLAN: dict[str, list[tuple[str, GraspSite, tuple]]] = {
     "grasp": [("hammer_00", GraspSite(), _UPRIGHT), ("bottle_01", _ACROSS, _FLAT)],
     "move": [("box_07", GraspSite(), _FLAT), ("cylinder_01", GraspSite(), _FLAT)],
@@ -407,8 +413,8 @@ HOT_PLAN: dict[str, list[tuple[str, GraspSite, tuple]]] = {
     "regrasp": [("bottle_01", _ACROSS, _FLAT), ("cylinder_01", GraspSite(), _FLAT)],
     "rotate": [("hammer_00", GraspSite(), _UPRIGHT), ("box_07", GraspSite(), _FLAT)],
     "catch": [("bottle_01", _ACROSS, _FLAT), ("cylinder_01", GraspSite(), _FLAT)],
-    "throw": [("sword_00", GraspSite(reach=0.02), _FLAT), ("hammer_00", _ACROSS, _FLAT)],
-    "freemove": [("sword_00", GraspSite(reach=0.02), _FLAT), ("bottle_01", _ACROSS, _FLAT)],
+    "throw": [("sword_00", _SWORD_GRIP, _FLAT), ("hammer_00", _ACROSS, _FLAT)],
+    "freemove": [("sword_00", _SWORD_GRIP, _FLAT), ("bottle_01", _ACROSS, _FLAT)],
 }
 """The bundled clips: per skill, (object, grasp site, resting orientation) of each clip. A flat sword or hammer is
 grasped only in the air (a hand closing over it on the table meets the table first); the hammer stands on its head

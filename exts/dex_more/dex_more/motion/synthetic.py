@@ -22,33 +22,34 @@ from scipy.spatial.transform import Rotation
 
 from ..assets.objects import ObjectSpec, sample_object
 from ..assets.scene import TABLE_HEIGHT
-from ..mano import FINGERTIP_KEYPOINT_IDS
+from ..assets import mano_hand
+from ..mano import FINGER_NAMES, FINGERTIP_KEYPOINT_IDS
 from .reference_motion import HandTrack, ObjectTrack, ReferenceMotion
 from .shapes import sdf_world
 
 FPS = 60.0
 TOUCH = 0.002
-"""A finger touches the object when its closest sample is within this [m] of the surface (never inside)."""
+SQUEEZE = 0.002
+"""How far [m] a grasping finger's skin closes into the object (within :data:`~dex_more.motion.skills.MAX_PENETRATION`):
+a hand that only touches exerts no force, so a PD hand replaying the clip would let the object slip; this much
+squeeze is the grip a human's soft fingertips give."""
+"""A finger touches the object when its skin (its closest sample less the finger's radius) is within this [m] of the
+surface (never inside)."""
 CONTACT = 0.005
-"""Per-frame fingertip contact flag: the tip keypoint within this [m] of the surface."""
+"""Per-frame fingertip contact flag: the tip within this [m] of the surface (its keypoint in the HO-tracking
+demonstrations; its pad's skin in HOT's clips)."""
+TIP_RADII = np.array([mano_hand.SEGMENT_RADII[f][2] for f in FINGER_NAMES])
+"""Radius [m] of each fingertip's pad, thumb first; the tip keypoint is on the pad's far end."""
 
-# MCP positions [m] in the hand frame, segment lengths (proximal, middle, distal) [m], per finger
-_FINGERS = {
-    "index": ((0.092, 0.024, 0.0), (0.040, 0.025, 0.020), 0.05),
-    "middle": ((0.095, 0.004, 0.0), (0.045, 0.028, 0.022), 0.0),
-    "ring": ((0.089, -0.014, 0.0), (0.042, 0.026, 0.021), -0.06),
-    "pinky": ((0.080, -0.031, 0.0), (0.033, 0.020, 0.019), -0.14),
-}
 _FINGER_FLEX = np.array([1.4, 1.6, 1.0])  # full curl [rad] of MCP, PIP, DIP at closure 1
-_THUMB_BASE = np.array([0.030, 0.032, -0.006])
-_THUMB_SEG = (0.042, 0.032, 0.027)
-_THUMB_DIR = np.array([0.55, 0.80, -0.05]) / np.linalg.norm([0.55, 0.80, -0.05])
-_THUMB_CURL = np.array([0.25, -0.45, -0.86]) / np.linalg.norm([0.25, -0.45, -0.86])  # down and toward the palm centre
-_THUMB_FLEX = np.array([0.7, 0.8, 0.9])
+_THUMB_FLEX = np.array([0.78, 0.90, 0.80])  # ... of the thumb's CMC, MCP, IP
 
 
 class HumanHand:
-    """21 MANO keypoints of a right hand as a function of per-finger closure c ∈ [0, 1] (thumb first)."""
+    """21 MANO keypoints of a right hand as a function of per-finger closure c ∈ [0, 1] (thumb first).
+
+    The geometry is the MANO-like hand asset's (:mod:`dex_more.assets.mano_hand`): closure c flexes each joint of a
+    finger by c × its full curl, with no abduction or twist, so ``mano_right`` reproduces these keypoints exactly."""
 
     @staticmethod
     def _chain(base, d0, bend, lengths, angles):
@@ -62,11 +63,17 @@ class HumanHand:
     def local_keypoints(self, closure: np.ndarray) -> np.ndarray:
         """(21, 3) keypoints in the hand frame for closure (5,) (thumb, index, middle, ring, pinky)."""
         kp = [np.zeros(3)]
-        kp += self._chain(_THUMB_BASE, _THUMB_DIR, _THUMB_CURL, _THUMB_SEG, closure[0] * _THUMB_FLEX)
-        for i, (base, lengths, spread) in enumerate(_FINGERS.values()):
-            d0 = np.array([np.cos(spread), np.sin(spread), 0.0])
-            kp += self._chain(np.array(base), d0, np.array([0.0, 0.0, -1.0]), lengths, closure[i + 1] * _FINGER_FLEX)
+        for i, f in enumerate(FINGER_NAMES):
+            R = mano_hand.finger_frame(f)  # columns: along the finger, flexion axis, back of the finger
+            flex = closure[i] * (_THUMB_FLEX if f == "thumb" else _FINGER_FLEX)
+            kp += self._chain(mano_hand.finger_base(f), R[:, 0], -R[:, 2], mano_hand.SEGMENT_LENGTHS[f], flex)
         return np.stack(kp)
+
+    @staticmethod
+    def finger_radii(finger: int, per_segment: int = 6) -> np.ndarray:
+        """Radius [m] of the finger at each point of :meth:`finger_samples`: the MANO-like hand's capsules. A finger is
+        as thick as the robot that tracks it, so a grasp stops where its skin, not its bone, meets the object."""
+        return np.repeat(mano_hand.SEGMENT_RADII[FINGER_NAMES[finger]], per_segment)
 
     def finger_samples(self, closure: np.ndarray, finger: int, per_segment: int = 6) -> np.ndarray:
         """Points along the segments of one finger (0 = thumb) in the hand frame, for collision checks."""
@@ -84,30 +91,44 @@ class GraspPose:
     touching: np.ndarray  # (5,) bool
 
 
-def close_fingers(hand: HumanHand, wrist_pos, wrist_quat, sdf) -> GraspPose:
-    """Curl each finger until it touches the object (bisection on closure); fingers that reach c = 1 stay free.
+def close_fingers(hand: HumanHand, wrist_pos, wrist_quat, sdf, scan_steps: int = 40, skin: bool = True) -> GraspPose:
+    """Curl each finger until its skin first touches the object, then :data:`SQUEEZE` further into it; fingers that
+    curl fully without touching stay free. ``skin=False``: the fingers are their keypoint chains (no thickness, no
+    squeeze), the tips end on the surface: what a robot hand retargeted to the keypoints needs to touch the object
+    (the HO-tracking demonstrations, :func:`default_demo_set`); HOT's clips are made for the MANO-like hand's skin.
 
-    ``sdf(points)``: signed distance [m] of world points (n, 3) to the object where it is (< 0 inside)."""
+    A finger's first touch is found on a grid of ``scan_steps`` closures (a finger that sweeps through a thin object
+    and out again must stop before it, not at the far side), then refined by bisection between the last clear and
+    the first touching grid value. ``sdf(points)``: signed distance [m] of world points (n, 3) to the object where it
+    is (< 0 inside)."""
     R = Rotation.from_quat(wrist_quat)
     closure, touching = np.zeros(5), np.zeros(5, dtype=bool)
 
-    def min_sdf(c_all, f):
-        return sdf(R.apply(hand.finger_samples(c_all, f)) + wrist_pos).min()
+    def min_sdf(c_all, f):  # of the finger's skin
+        return (sdf(R.apply(hand.finger_samples(c_all, f)) + wrist_pos) - skin * hand.finger_radii(f)).min()
 
     for f in range(5):
         c = closure.copy()
-        c[f] = 1.0
-        if min_sdf(c, f) > TOUCH:
-            closure[f] = 1.0
-            continue
-        lo, hi = 0.0, 1.0
         c[f] = 0.0
         if min_sdf(c, f) <= 0.0:
             raise ValueError("the open hand already intersects the object: bad pre-grasp")
-        for _ in range(30):  # invariant: lo does not penetrate, hi does or touches
+        grid = np.linspace(0.0, 1.0, scan_steps + 1)
+
+        def skin_sdf(k):
+            return min_sdf(np.where(np.arange(5) == f, grid[k], c), f)
+
+        first = next((k for k in range(1, len(grid)) if skin_sdf(k) <= TOUCH), None)
+        if first is None:
+            closure[f] = 1.0
+            continue
+        # the first grid closure SQUEEZE deep; a finger that only grazes a thin object is closed to touching instead
+        deep = next((k for k in range(first, len(grid)) if skin and skin_sdf(k) <= -SQUEEZE), None)
+        depth, k = (SQUEEZE, deep) if deep is not None else (0.0, first)
+        lo, hi = grid[k - 1], grid[k]
+        for _ in range(30):  # invariant: at lo the skin is at most `depth` inside, at hi deeper (or touching)
             mid = (lo + hi) / 2
             c[f] = mid
-            if min_sdf(c, f) > 0.0:
+            if min_sdf(c, f) > -depth:
                 lo = mid
             else:
                 hi = mid
@@ -158,7 +179,7 @@ def make_clip(name: str, spec: ObjectSpec, grasp_wrist, plan: ClipPlan, obj_xy=(
     obj_quat0 = np.array([0.0, 0.0, 0.0, 1.0])
     pose0 = np.concatenate([obj_pos0, obj_quat0])
     g_pos, g_quat = grasp_wrist(spec, obj_pos0)
-    grasp = close_fingers(hand, g_pos, g_quat, lambda pts: sdf_world(spec.kind, spec.dims, pose0, pts))
+    grasp = close_fingers(hand, g_pos, g_quat, lambda pts: sdf_world(spec.kind, spec.dims, pose0, pts), skin=False)
     if grasp.touching[0] + grasp.touching[1:].sum() < 3 or not grasp.touching[0]:
         raise ValueError(f"{name}: grasp of {spec.name} touches with {grasp.touching.tolist()}; "
                          "need the thumb and two fingers")

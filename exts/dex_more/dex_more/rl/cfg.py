@@ -68,3 +68,26 @@ class PointCloudStudentCfg(RslRlMLPModelCfg):
     point_cloud_group: str = "point_cloud"
     point_dims: list[int] = [64, 128, 256]
     hidden_dims: list[int] = [512, 256, 128]
+
+
+@configclass
+class MultiTeacherCfg:
+    """:class:`~dex_more.rl.multi_teacher.MultiTeacher`: frozen PPO teachers by object or skill (HOT's distillation)."""
+
+    class_name: str = "dex_more.rl.multi_teacher:MultiTeacher"
+    teachers: dict = {}
+    """The teacher map: {object name or skill: the teacher's checkpoint ``model_*.pt``}."""
+    route_by: str = "object"
+    """What the map's keys are: ``object`` (the clip's object) or ``skill``."""
+    command_name: str = "motion"
+    """The reference-motion command whose per-env clip selects the teacher."""
+    distribution_cfg: None = None
+    """The teachers act deterministically (their means); Isaac Lab's rsl_rl config handling reads these two fields."""
+    stochastic: bool = False
+
+
+@configclass
+class MultiTeacherDistillationCfg(ResumableDistillationAlgorithmCfg):
+    """:class:`~dex_more.rl.multi_teacher.MultiTeacherDistillation`: DAgger, each env supervised by its clip's teacher."""
+
+    class_name: str = "dex_more.rl.multi_teacher:MultiTeacherDistillation"

@@ -209,12 +209,34 @@ def hyper_policy_fields(checkpoint: str, section: str = "actor") -> dict | None:
     return {k: cfg[k] for k in HYPER_POLICY_FIELDS if k in cfg}
 
 
+MULTI_TEACHER_FIELDS = ("teachers", "route_by")
+
+
+def multi_teacher_fields(checkpoint: str) -> dict | None:
+    """:data:`MULTI_TEACHER_FIELDS` of a distillation run whose teacher is a teacher map (HOT's student), else None;
+    every teacher checkpoint is checked to exist."""
+    _, cfg = read_actor_cfg(checkpoint, "teacher")
+    if "teachers" not in cfg:
+        return None
+    path = run_file(checkpoint, "params/agent.yaml")
+    teachers = cfg.get("teachers")
+    if not isinstance(teachers, dict) or not teachers or not all(isinstance(v, str) for v in teachers.values()):
+        raise CheckpointError(path, "teacher.teachers", describe(teachers), "a map {object or skill: checkpoint path}")
+    for key, c in teachers.items():
+        if not os.path.isfile(c):
+            raise CheckpointError(path, f"teacher.teachers.{key}", f"'{c}', which does not exist",
+                                  "the teachers' checkpoints the student was distilled from")
+    return {k: cfg[k] for k in MULTI_TEACHER_FIELDS if k in cfg}
+
+
 def hydra_overrides(prefix: str, fields: dict) -> list[str]:
     """``prefix.<field>=<value>`` hydra overrides (lists of strings quoted: paths hold '/', '.', ':')."""
     out = []
     for k, v in fields.items():
         if isinstance(v, (list, tuple)):
             v = "[" + ",".join(f"'{x}'" for x in v) + "]"
+        elif isinstance(v, dict):
+            v = "{" + ",".join(f"'{a}':'{b}'" for a, b in v.items()) + "}"
         elif isinstance(v, bool):
             v = str(v).lower()
         out.append(f"{prefix}.{k}={v}")

@@ -26,8 +26,8 @@ def checked_run_overrides(task: str, checkpoint: str, overrides: list[str] | Non
     checking everything the run folder holds: the errors name its files and fields, before an env is built."""
     from dex_more.cli import check_task
     from dex_more.rl.checkpoints import (check_frozen_actor, hydra_overrides, hyper_policy_fields,
-                                         is_distillation_run, read_actor_cfg, read_policy_checkpoint,
-                                         run_dir_imitators, run_file)
+                                         is_distillation_run, multi_teacher_fields, read_actor_cfg,
+                                         read_policy_checkpoint, run_dir_imitators, run_file)
 
     check_task(task)
     read_policy_checkpoint(checkpoint, expected_tasks=(task,))
@@ -37,6 +37,8 @@ def checked_run_overrides(task: str, checkpoint: str, overrides: list[str] | Non
         read_actor_cfg(checkpoint, "student" if student else "actor")
         # a hyper-policy (or a student's hyper-policy teacher) is rebuilt over the bases it was trained with
         fields = hyper_policy_fields(checkpoint, "teacher" if student else "actor")
+        if student:  # a student of several teachers is rebuilt over the teacher map it was distilled from
+            fields = {**(fields or {}), **(multi_teacher_fields(checkpoint) or {})}
         section = f"agent.{'teacher' if student else 'actor'}"
         for o in hydra_overrides(section, fields or {}):
             if not any(x.startswith(o.split("=", 1)[0] + "=") for x in overrides):
@@ -104,6 +106,9 @@ def build_policy_env(task: str, checkpoint: str, num_envs: int = 1, device: str 
     env_cfg.seed = seed
     if eval_mode and motion is not None:
         motion.eval_mode = True
+        # a clip is played to its end: HOT trains on episodes shorter than its clips (TRAIN_EPISODE_STEPS)
+        frames = max(c.num_frames for c in motion.resolve_clips())
+        env_cfg.episode_length_s = max(env_cfg.episode_length_s, (frames + 1) * env_cfg.sim.dt * env_cfg.decimation)
     agent_cfg.device = device
     agent_cfg = handle_deprecated_rsl_rl_cfg(agent_cfg, md.version("rsl-rl-lib"))
     with quiet_stdout():

@@ -7,3 +7,8 @@ from ....agents import rsl_rl_ppo_cfg as hot
 @configclass
 class AllegroHOTPPORunnerCfg(hot.HOTPPORunnerCfg):
     experiment_name = "hot_allegro"
+
+
+@configclass
+class AllegroHOTStudentRunnerCfg(hot.HOTStudentDistillationRunnerCfg):
+    experiment_name = "hot_allegro_student"

@@ -7,3 +7,8 @@ from ....agents import rsl_rl_ppo_cfg as hot
 @configclass
 class ShadowHOTPPORunnerCfg(hot.HOTPPORunnerCfg):
     experiment_name = "hot_shadow"
+
+
+@configclass
+class ShadowHOTStudentRunnerCfg(hot.HOTStudentDistillationRunnerCfg):
+    experiment_name = "hot_shadow_student"
