@@ -391,7 +391,13 @@ def test_refined_data_is_the_rollout_written_as_clips_a_task_tracks(tmp_path):
     pos, quat = wrist_joints_to_pose(torch.tensor(h.joint_pos["mano_right"][:, [names.index(n) for n in WRIST_JOINT_NAMES]]))
     np.testing.assert_allclose(h.wrist_pos, pos.numpy(), atol=1e-4)
     np.testing.assert_allclose(np.abs((h.wrist_quat * quat.numpy()).sum(-1)), 1.0, atol=1e-4)
-    assert h.contacts.shape == (refined.num_frames, 5)
+    # contacts: each tip keypoint within 5 mm of the object where it was, by the object's own convex parts (numpy)
+    from dex_more.motion.synthetic import CONTACT
+
+    solid = SolidObject(load_object_set(HOT_OBJECT_SET)[refined.objects[0].name])
+    tips = h.keypoints[:, [4, 8, 12, 16, 20]]
+    expected = np.stack([solid.sdf(refined.objects[0].pose[t], tips[t]) < CONTACT for t in range(refined.num_frames)])
+    np.testing.assert_array_equal(h.contacts, expected)
     # the refined clips are a reference motion a task tracks
     from isaaclab_tasks.utils import resolve_task_config
 
@@ -430,3 +436,4 @@ def test_the_evaluation_has_a_row_per_skill_and_object_weighted_like_the_trackin
     assert table[rows[1]]["frames"] == pytest.approx(21.25)
     text = format_table(table)
     assert text.splitlines()[1].startswith("grasp × bottle_01") and "Overall" in text.splitlines()[-1]
+    assert len({len(line) for line in text.splitlines()}) == 1  # the columns line up under a longer label

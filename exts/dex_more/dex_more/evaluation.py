@@ -40,9 +40,6 @@ class ClipResult:
                 f"all rollouts: {errors}")
 
 
-ROW_KINDS = ("hands", "skill_object")
-
-
 def _category(sides: tuple[str, ...]) -> str:
     return "Bimanual" if len(sides) == 2 else ("Left" if sides == ("left",) else "Right")
 
@@ -148,8 +145,8 @@ def format_table(table: dict[str, dict[str, float]]) -> str:
     def f(v, prec=3):
         return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{prec}f}"
 
-    width = max(10, *(len(row) + 2 for row in table))
-    lines = [f"{'':{width}s}{'E_r (deg)':>11s}{'E_t (cm)':>10s}{'E_j (cm)':>10s}{'E_ft (cm)':>11s}{'SR':>8s}"
+    label = max(10, *(len(row) + 2 for row in table))
+    lines = [f"{'':{label}s}{'E_r (deg)':>11s}{'E_t (cm)':>10s}{'E_j (cm)':>10s}{'E_ft (cm)':>11s}{'SR':>8s}"
              f"{'rollouts':>10s}{'frames':>9s}"]
     diagnostic = False
     for row, e in table.items():
@@ -160,7 +157,7 @@ def format_table(table: dict[str, dict[str, float]]) -> str:
                 diagnostic = True
             else:
                 cells.append(f(e[k]).rjust(width))
-        lines.append(f"{row:{width}s}{''.join(cells)}{f(e['SR']):>8s}{e['rollouts']:>10d}{f(e.get('frames'), 1):>9s}")
+        lines.append(f"{row:{label}s}{''.join(cells)}{f(e['SR']):>8s}{e['rollouts']:>10d}{f(e.get('frames'), 1):>9s}")
     if diagnostic:
         lines.append(DIAGNOSTIC_NOTE)
     return "\n".join(lines)

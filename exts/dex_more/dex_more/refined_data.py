@@ -18,7 +18,6 @@ import os
 import numpy as np
 import torch
 
-from .mano import FINGERTIP_KEYPOINT_IDS
 from .motion.reference_motion import HandTrack, ObjectTrack, ReferenceMotion
 from .motion.synthetic import CONTACT
 
@@ -28,16 +27,16 @@ def _copy(x: torch.Tensor) -> np.ndarray:
 
 
 def _snapshot(base, cmd) -> dict:
+    from .mdp import fingertip_contacts
+
     frame = {"hands": {}, "objects": []}
     for s, robot in cmd.robots.items():
         h = base.hands[s]
-        kp = h.keypoints[0:1]
         contacts = None
         if getattr(base, "object_bank", None) is not None:
-            tips = kp[:, list(FINGERTIP_KEYPOINT_IDS)] + base.scene.env_origins[0:1, None]
-            contacts = _copy(base.object_bank.surface_distance(tips)[0] < CONTACT)
+            contacts = _copy(fingertip_contacts(base, s, CONTACT)[0] > 0.5)
         # copies: on the CPU .numpy() shares the simulator's buffers, which the next step overwrites
-        frame["hands"][s] = (_copy(h.wrist_pos[0]), _copy(h.wrist_quat[0]), _copy(kp[0]),
+        frame["hands"][s] = (_copy(h.wrist_pos[0]), _copy(h.wrist_quat[0]), _copy(h.keypoints[0]),
                              _copy(robot.data.joint_pos.torch[0]), contacts)
     origin = base.scene.env_origins[0]
     for obj in cmd.objects:

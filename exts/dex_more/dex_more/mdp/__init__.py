@@ -16,7 +16,8 @@ from .hand_state import HandState  # noqa: F401
 from .observations import (  # noqa: F401
     hand_joint_pos, hand_joint_pos_cos_sin, hand_joint_vel, hand_wrist_state, next_wrist_delta,
     next_joint_delta, next_keypoint_delta, object_state_in_wrist_frame, object_mass_com, next_object_delta,
-    object_to_keypoint_distances, reference_tip_to_object_distances, fingertip_forces, imitator_action,
+    object_to_keypoint_distances, reference_tip_to_object_distances, fingertip_contacts, fingertip_forces,
+    imitator_action,
     object_shape_code, object_point_cloud, object_bank_shape_code, object_bank_point_cloud,
 )
 from .rewards import (  # noqa: F401

@@ -121,6 +121,14 @@ def reference_tip_to_object_distances(env: DexEnv, side: str, index: int) -> tor
     return (kp - cmd.ref(cmd.object_pose[index])[:, None, :3]).norm(dim=-1)
 
 
+def fingertip_contacts(env: DexEnv, side: str, contact_distance: float) -> torch.Tensor:
+    """(N, 5) 1.0 where a fingertip keypoint of hand ``side`` is within ``contact_distance`` [m] of its env's object's
+    surface (0 for a fingertip the hand does not map); tasks with an object bank."""
+    h = env.hands[side]
+    ids = list(FINGERTIP_KEYPOINT_IDS)
+    return ((env.object_bank.surface_distance(h.keypoints[:, ids]) < contact_distance) & h.keypoint_mask[ids]).float()
+
+
 def fingertip_forces(env: DexEnv, side: str, sensor_name: str) -> torch.Tensor:
     """(N, 15): net contact force [N] on each fingertip (world frame), thumb first (privileged)."""
     cols = env.hands[side].contact_columns(sensor_name)

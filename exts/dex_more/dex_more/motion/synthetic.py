@@ -20,21 +20,21 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial.transform import Rotation
 
+from ..assets import mano_hand
 from ..assets.objects import ObjectSpec, sample_object
 from ..assets.scene import TABLE_HEIGHT
-from ..assets import mano_hand
 from ..mano import FINGER_NAMES, FINGERTIP_KEYPOINT_IDS
 from .reference_motion import HandTrack, ObjectTrack, ReferenceMotion
 from .shapes import sdf_world
 
 FPS = 60.0
 TOUCH = 0.002
+"""A finger touches the object when its skin (its closest sample less the finger's radius) is within this [m] of the
+surface (never inside)."""
 SQUEEZE = 0.002
 """How far [m] a grasping finger's skin closes into the object (within :data:`~dex_more.motion.skills.MAX_PENETRATION`):
 a hand that only touches exerts no force, so a PD hand replaying the clip would let the object slip; this much
 squeeze is the grip a human's soft fingertips give."""
-"""A finger touches the object when its skin (its closest sample less the finger's radius) is within this [m] of the
-surface (never inside)."""
 CONTACT = 0.005
 """Per-frame fingertip contact flag: the tip within this [m] of the surface (its keypoint in the HO-tracking
 demonstrations; its pad's skin in HOT's clips)."""

@@ -51,9 +51,8 @@ class MultiTeacher(nn.Module):
             raise ValueError(f"a teacher reads one observation group (the one its PPO actor was trained on), not {groups}")
         self.group, self.route_by, self.command_name = groups[0], route_by, command_name
         self.keys = sorted(teachers)
-        self.checkpoints = [teachers[k] for k in self.keys]
         device = obs[self.group].device
-        self.teachers = nn.ModuleList(load_frozen_actor(c, obs[self.group], output_dim, device) for c in self.checkpoints)
+        self.teachers = nn.ModuleList(load_frozen_actor(teachers[k], obs[self.group], output_dim, device) for k in self.keys)
         self.output_dim = output_dim
 
     def forward(self, obs: TensorDict, route: torch.Tensor | None = None, **kwargs) -> torch.Tensor:

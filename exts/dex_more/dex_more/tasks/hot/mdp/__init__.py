@@ -7,5 +7,5 @@ from .observations import (  # noqa: F401
     next_object_keypoint_delta, object_keypoints_in_wrist_frame, object_scale, reference_contacts,
 )
 from .rewards import (  # noqa: F401
-    FACTORS, OBJECT, fingertip_contacts, hot_tracking_reward, object_keypoint_positions, object_keypoints_local,
+    FACTORS, OBJECT, hot_tracking_reward, object_keypoint_positions, object_keypoints_local,
 )

@@ -26,7 +26,7 @@ from isaaclab.utils.math import quat_apply
 
 from dex_more.kinematics import quat_angle
 from dex_more.mano import FINGERTIP_KEYPOINT_IDS
-from dex_more.mdp import keypoint_errors, reference_motion
+from dex_more.mdp import fingertip_contacts, keypoint_errors, reference_motion
 
 if TYPE_CHECKING:
     from dex_more.envs import DexEnv
@@ -58,14 +58,6 @@ def object_keypoint_positions(env: DexEnv, corners: bool, reference: bool) -> to
         data = env.scene[OBJECT].data
         pos, quat = data.root_pos_w.torch - env.scene.env_origins, data.root_quat_w.torch
     return pos[:, None] + quat_apply(quat[:, None].expand(-1, local.shape[1], -1), local)
-
-
-def fingertip_contacts(env: DexEnv, side: str, contact_distance: float) -> torch.Tensor:
-    """(N, 5) 1.0 where a fingertip keypoint of hand ``side`` is within ``contact_distance`` [m] of its env's
-    object's surface (0 for a fingertip the hand does not map)."""
-    h = env.hands[side]
-    ids = list(FINGERTIP_KEYPOINT_IDS)
-    return ((env.object_bank.surface_distance(h.keypoints[:, ids]) < contact_distance) & h.keypoint_mask[ids]).float()
 
 
 class hot_tracking_reward(ManagerTermBase):
