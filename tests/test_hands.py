@@ -238,7 +238,7 @@ def test_synthetic_human_hand_is_the_mano_like_hand():
     finger's joints flexed by closure × full curl and no abduction or twist: its clips need no retargeting."""
     from dex_more.assets import mano_hand
     from dex_more.mano import FINGER_NAMES
-    from dex_more.motion.synthetic import _FINGER_FLEX, _THUMB_FLEX, HumanHand
+    from dex_more.motion.synthetic import _FINGER_FLEX, _THUMB_FLEX, TIP_RADII, HumanHand
 
     mj = mujoco.MjModel.from_xml_path(HANDS["mano_right"].mjcf_path)
     d = mujoco.MjData(mj)
@@ -253,6 +253,21 @@ def test_synthetic_human_hand_is_the_mano_like_hand():
         mujoco.mj_kinematics(mj, d)
         bodies = np.stack([d.xpos[mj.body(n).id] for n in MANO_KEYPOINT_NAMES]) - d.xpos[root]
         np.testing.assert_allclose(bodies, HumanHand().local_keypoints(closure), atol=1e-6)
+        # the skin the clips are made with is the MJCF's: each segment's skin samples run along its capsule's axis,
+        # end to end (the distal one stops a pad radius short of the tip keypoint), and the pad spheres sit there too
+        for i, f in enumerate(FINGER_NAMES):
+            samples = HumanHand().finger_samples(closure, i, skin=True).reshape(3, -1, 3)
+            radii = HumanHand.finger_radii(i).reshape(3, -1)
+            for k in range(3):
+                g = mj.geom(mano_hand.keypoint_body(f, k)).id
+                axis = d.geom_xmat[g].reshape(3, 3)[:, 2] * mj.geom_size[g][1]
+                ends = np.stack([d.geom_xpos[g] - axis, d.geom_xpos[g] + axis]) - d.xpos[root]  # either way round
+                ends = ends if np.linalg.norm(ends[0] - samples[k, 0]) < np.linalg.norm(ends[1] - samples[k, 0]) else ends[::-1]
+                np.testing.assert_allclose(samples[k, [0, -1]], ends, atol=1e-6)
+                np.testing.assert_allclose(radii[k], mj.geom_size[g][0], atol=1e-9)
+            pad = mj.geom(mano_hand.keypoint_body(f, 3)).id
+            np.testing.assert_allclose(HumanHand().pad_centres(closure)[i], d.geom_xpos[pad] - d.xpos[root], atol=1e-6)
+            np.testing.assert_allclose(mj.geom_size[pad][0], TIP_RADII[i], atol=1e-9)
     # the proportions: each segment between keypoint bodies is the cited bone length (+ the tip pad)
     mujoco.mj_kinematics(mj, d)
     xpos = {n: d.xpos[mj.body(n).id] for n in MANO_KEYPOINT_NAMES}

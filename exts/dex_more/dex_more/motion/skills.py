@@ -22,7 +22,6 @@ from scipy.spatial.transform import Rotation
 
 from ..assets import mano_hand
 from ..assets.scene import TABLE_HEIGHT
-from ..mano import FINGERTIP_KEYPOINT_IDS
 from ..objects.geometry import hull_planes, parts_signed_distance
 from ..objects.object_set import ObjectAsset
 from ..paths import DATA_DIR
@@ -170,8 +169,9 @@ class _Choreography:
         g = close_fingers(self.hand, self.wp, self.wq,
                           lambda pts: np.minimum(self.solid.sdf(self.obj, pts), pts[:, 2] - TABLE_HEIGHT))
         R = Rotation.from_quat(self.wq)
-        touching = np.array([(self.solid.sdf(self.obj, R.apply(self.hand.finger_samples(g.closure, f)) + self.wp)
-                              - self.hand.finger_radii(f)).min() < CONTACT for f in range(5)])
+        skin = [R.apply(self.hand.finger_samples(g.closure, f, skin=True)) + self.wp for f in range(5)]
+        touching = np.array([(self.solid.sdf(self.obj, skin[f]) - self.hand.finger_radii(f)).min() < CONTACT
+                             for f in range(5)])
         if not touching[0] or touching.sum() < 3:
             raise ValueError(f"{self.solid.asset.name}: the grasp touches the object with {touching.tolist()} "
                              "(thumb … pinky); it needs the thumb and two fingers")
@@ -363,9 +363,10 @@ def _to_motion(ch: _Choreography, obj: ObjectAsset, skill: str, name: str) -> Re
         raise AssertionError(f"{name}: {len(wrist_p)} frames, not {TEST_EPISODE_LENGTH[skill]}")
     local = np.stack([ch.hand.local_keypoints(c) for c in closure])
     kps = np.einsum("tij,tkj->tki", Rotation.from_quat(wrist_q).as_matrix(), local) + wrist_p[:, None]
-    tips = kps[:, list(FINGERTIP_KEYPOINT_IDS)]
-    tip_sdf = np.stack([ch.solid.sdf(pose[t], tips[t]) for t in range(len(pose))])
-    hand = HandTrack(wrist_pos=wrist_p, wrist_quat=wrist_q, keypoints=kps, contacts=tip_sdf - TIP_RADII < CONTACT)
+    pads = np.einsum("tij,tkj->tki", Rotation.from_quat(wrist_q).as_matrix(),
+                     np.stack([ch.hand.pad_centres(c) for c in closure])) + wrist_p[:, None]
+    pad_sdf = np.stack([ch.solid.sdf(pose[t], pads[t]) for t in range(len(pose))])
+    hand = HandTrack(wrist_pos=wrist_p, wrist_quat=wrist_q, keypoints=kps, contacts=pad_sdf - TIP_RADII < CONTACT)
     track = ObjectTrack(pose=pose, shape=OBJECT_SET_SHAPE, dims=(1.0,), name=obj.name, mass=float(obj.mass))
     motion = ReferenceMotion(fps=FPS, hands={"right": hand}, objects=[track], skill=skill, name=name).validate()
     motion.closure = closure  # the synthetic hand's finger closures (not saved): for the checks and HOT's format
@@ -383,7 +384,7 @@ def plausibility(motion: ReferenceMotion, obj: ObjectAsset) -> dict[str, float]:
     for t in range(motion.num_frames):
         R = Rotation.from_quat(track.wrist_quat[t])
         if closure is not None:
-            local = np.concatenate([hand.finger_samples(closure[t], f) for f in range(5)] + [_PALM_GRID])
+            local = np.concatenate([hand.finger_samples(closure[t], f, skin=True) for f in range(5)] + [_PALM_GRID])
             points = R.apply(local) + track.wrist_pos[t]
             radii = _SKIN_RADII
         else:

@@ -75,12 +75,22 @@ class HumanHand:
         as thick as the robot that tracks it, so a grasp stops where its skin, not its bone, meets the object."""
         return np.repeat(mano_hand.SEGMENT_RADII[FINGER_NAMES[finger]], per_segment)
 
-    def finger_samples(self, closure: np.ndarray, finger: int, per_segment: int = 6) -> np.ndarray:
-        """Points along the segments of one finger (0 = thumb) in the hand frame, for collision checks."""
+    def finger_samples(self, closure: np.ndarray, finger: int, per_segment: int = 6, skin: bool = False) -> np.ndarray:
+        """Points along the segments of one finger (0 = thumb) in the hand frame, for collision checks: its keypoint
+        chain, or with ``skin`` the axes of the MANO-like hand's capsules, whose skin lies :meth:`finger_radii` away.
+        The two differ at the tip: the tip keypoint is on the skin, so the last capsule's axis (and the pad sphere's
+        centre) ends one pad radius short of it."""
         kp = self.local_keypoints(closure)
         ids = [1 + 4 * finger + k for k in range(4)]
+        ends = [kp[i] for i in ids]
+        if skin:
+            ends[3] = ends[3] - TIP_RADII[finger] * (ends[3] - ends[2]) / np.linalg.norm(ends[3] - ends[2])
         s = np.linspace(0, 1, per_segment)[:, None]
-        return np.concatenate([kp[a] + s * (kp[b] - kp[a]) for a, b in zip(ids[:-1], ids[1:])])
+        return np.concatenate([a + s * (b - a) for a, b in zip(ends[:-1], ends[1:])])
+
+    def pad_centres(self, closure: np.ndarray) -> np.ndarray:
+        """(5, 3) centre of each fingertip's pad sphere (radius :data:`TIP_RADII`) in the hand frame, thumb first."""
+        return np.stack([self.finger_samples(closure, f, per_segment=2, skin=True)[-1] for f in range(5)])
 
 
 @dataclass
@@ -105,7 +115,7 @@ def close_fingers(hand: HumanHand, wrist_pos, wrist_quat, sdf, scan_steps: int =
     closure, touching = np.zeros(5), np.zeros(5, dtype=bool)
 
     def min_sdf(c_all, f):  # of the finger's skin
-        return (sdf(R.apply(hand.finger_samples(c_all, f)) + wrist_pos) - skin * hand.finger_radii(f)).min()
+        return (sdf(R.apply(hand.finger_samples(c_all, f, skin=skin)) + wrist_pos) - skin * hand.finger_radii(f)).min()
 
     for f in range(5):
         c = closure.copy()
