@@ -65,3 +65,29 @@ def test_accepted_grasps_hold_when_the_hand_closes_and_drop_when_it_opens(accept
     assert held[:g].mean() >= 0.5, shift[:g]
     assert not held[g:2 * g].any() and np.all(shift[g:2 * g] > 0.05), shift[g:2 * g]
     assert held[2 * g:].all(), dict(zip(sample, shift[2 * g:]))
+
+
+def test_the_object_scenes_physics_holds_the_bundled_grasps():
+    """The physics of the scenes where a hand holds an object (dex_more.sim.DexObjectDiversePhysicsCfg: grasping,
+    HOT) keeps the bundled proposals of the four cluster centres in the hand, as the validation's finer setting
+    did when it accepted them (all 17). Pyramidal friction cones at one substep, the tasks' setting before, hold 1."""
+    from dex_more.envs.grasp_validation import GraspValidationCfg, GraspValidator
+    from dex_more.objects.shape_code import load_shape_codes
+    from dex_more.sim import DexObjectDiversePhysicsCfg
+
+    physics = DexObjectDiversePhysicsCfg().newton_mjwarp
+    cfg = GraspValidationCfg(cone=physics.solver_cfg.cone, impratio=physics.solver_cfg.impratio,
+                             num_substeps=physics.num_substeps)
+    objects, bundled = load_object_set(), load_proposals(DEFAULT_OBJECT_SET, HAND.name)
+    centres = [str(n) for n in load_shape_codes()["centre_objects"]]
+    rows = [(n, k) for n in centres for k in range(len(bundled[n]))]
+    field = lambda key: np.stack([getattr(bundled[n], key)[k] for n, k in rows])  # noqa: E731
+    targets = np.concatenate([closing_targets(objects[n], HAND, bundled[n].wrist_pos, bundled[n].wrist_quat,
+                                              bundled[n].joint_pos) for n in centres])
+    validator = GraspValidator(DEFAULT_OBJECT_SET, list(centres), num_envs=len(rows), cfg=cfg)
+    try:
+        held, shift = validator.run([n for n, _ in rows], field("wrist_pos"), field("wrist_quat"), field("joint_pos"),
+                                    targets)
+    finally:
+        validator.close()
+    assert held.mean() >= 0.8, dict(zip([f"{n}/{k}" for n, k in rows], np.round(shift, 3)))
