@@ -3,7 +3,8 @@
 dropped onto it, small random joint targets) with
 
 * ``single <object>``: one object of the set in every env, spawned from its own USD, MuJoCo's collision detection
-  (the project's default physics), for a one-part convex object and an eight-part one;
+  (the one-object scenes' default) with the object scenes' friction model, for a one-part convex object and an
+  eight-part one;
 * ``bank <object>``: the object-diverse scene component holding that same object in every env (Newton's collision
   pipeline, eight collision slots per env);
 * ``bank, diverse``: the object-diverse scene, env i holding training object i mod n;
@@ -28,6 +29,7 @@ import torch  # noqa: E402
 from dex_more.assets import TABLE_HEIGHT  # noqa: E402
 from dex_more.envs import DexEnv  # noqa: E402
 from dex_more.envs.object_bank import ObjectBankCfg, object_usd, select_objects  # noqa: E402
+from dex_more.sim import DexObjectDiversePhysicsCfg  # noqa: E402
 from dex_more.tasks.testbed import make_object_bank_testbed_cfg, make_testbed_env_cfg  # noqa: E402
 from dex_more.tasks.testbed.testbed_env_cfg import OBJECT_XY  # noqa: E402
 
@@ -42,6 +44,10 @@ def single_object_cfg(name: str, num_envs: int, device: str):
         prim_path="{ENV_REGEX_NS}/Object",
         spawn=sim_utils.UsdFileCfg(usd_path=object_usd(obj), rigid_props=sim_utils.UsdPhysicsRigidBodyCfg()),
         init_state=RigidObjectCfg.InitialStateCfg(pos=(*OBJECT_XY, TABLE_HEIGHT + obj.half_height + 0.1)))
+    # the object scenes' friction model (elliptic cones, substeps) with MuJoCo's collision detection: the runs then
+    # differ only in how the object is given to each env, not in how its contacts are solved
+    cfg.sim.physics = DexObjectDiversePhysicsCfg().newton_mjwarp
+    cfg.sim.physics.solver_cfg.use_mujoco_contacts = True
     return cfg
 
 
