@@ -262,7 +262,8 @@ def test_synthetic_human_hand_is_the_mano_like_hand():
                 g = mj.geom(mano_hand.keypoint_body(f, k)).id
                 axis = d.geom_xmat[g].reshape(3, 3)[:, 2] * mj.geom_size[g][1]
                 ends = np.stack([d.geom_xpos[g] - axis, d.geom_xpos[g] + axis]) - d.xpos[root]  # either way round
-                ends = ends if np.linalg.norm(ends[0] - samples[k, 0]) < np.linalg.norm(ends[1] - samples[k, 0]) else ends[::-1]
+                if np.linalg.norm(ends[1] - samples[k, 0]) < np.linalg.norm(ends[0] - samples[k, 0]):
+                    ends = ends[::-1]
                 np.testing.assert_allclose(samples[k, [0, -1]], ends, atol=1e-6)
                 np.testing.assert_allclose(radii[k], mj.geom_size[g][0], atol=1e-9)
             pad = mj.geom(mano_hand.keypoint_body(f, 3)).id

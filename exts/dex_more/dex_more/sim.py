@@ -54,8 +54,10 @@ class DexObjectDiversePhysicsCfg(PresetCfg):
     substep a squeezed object creeps out of the fingers. Measured with the grasp validation
     (:mod:`dex_more.envs.grasp_validation`) on the 17 bundled Shadow proposals of the four cluster centres, which all
     hold at its own setting (elliptic, impratio 10, four substeps): 1 holds with pyramidal cones at one substep,
-    5 at two substeps, 7 with elliptic cones at one substep, 15 at two. Cost: half the env-steps/s of the pyramidal
-    setting (Dex-Grasp-Base-Shadow-v0, 64 envs, CPU: 304 vs 597)."""
+    5 at two substeps, 7 with elliptic cones at one substep, 15 at two. Cost on the CPU: 2.6× on the grasping tasks
+    (benchmarks/bench_grasp.py, 64 envs: 315 vs 807 env-steps/s), 12-19× on the Inspire test bed
+    (benchmarks/bench_objects.py). Override ``env.sim.physics.solver_cfg.cone`` and ``env.sim.physics.num_substeps``
+    for a run that needs no holding."""
 
     newton_mjwarp = newton_cfg(use_mujoco_contacts=False, cone="elliptic", impratio=HOLDING_IMPRATIO,
                                num_substeps=HOLDING_SUBSTEPS)
