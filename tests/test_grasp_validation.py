@@ -20,6 +20,12 @@ OBJECT = "bottle_04"
 and 10 of those held when measured (make_grasps.py's settings)."""
 
 
+def bundled_closing() -> dict[str, str]:
+    """How make_grasps.py closed each object's bundled proposals (``toward`` of closing_targets), from its report."""
+    with open(report_path(DEFAULT_OBJECT_SET, HAND.name), newline="") as f:
+        return {r["object"]: r["closing"] for r in csv.DictReader(f)}
+
+
 @pytest.fixture(scope="module")
 def accepted():
     obj = load_object_set()[OBJECT]
@@ -47,8 +53,7 @@ def test_accepted_grasps_hold_when_the_hand_closes_and_drop_when_it_opens(accept
             best[family] = (name, i)
     sample = [name for name, _ in best.values()]
     chosen = lambda key: np.stack([getattr(bundled[n], key)[i] for n, i in best.values()])  # noqa: E731
-    with open(report_path(DEFAULT_OBJECT_SET, HAND.name), newline="") as f:
-        closing_of = {r["object"]: r["closing"] for r in csv.DictReader(f)}
+    closing_of = bundled_closing()
     sample_closing = np.concatenate([closing_targets(objects[n], HAND, chosen("wrist_pos")[k:k + 1],
                                                      chosen("wrist_quat")[k:k + 1], chosen("joint_pos")[k:k + 1],
                                                      toward=closing_of[n])
@@ -82,8 +87,9 @@ def test_the_object_scenes_physics_holds_the_bundled_grasps():
     centres = [str(n) for n in load_shape_codes()["centre_objects"]]
     rows = [(n, k) for n in centres for k in range(len(bundled[n]))]
     field = lambda key: np.stack([getattr(bundled[n], key)[k] for n, k in rows])  # noqa: E731
+    closing_of = bundled_closing()
     targets = np.concatenate([closing_targets(objects[n], HAND, bundled[n].wrist_pos, bundled[n].wrist_quat,
-                                              bundled[n].joint_pos) for n in centres])
+                                              bundled[n].joint_pos, toward=closing_of[n]) for n in centres])
     validator = GraspValidator(DEFAULT_OBJECT_SET, list(centres), num_envs=len(rows), cfg=cfg)
     try:
         held, shift = validator.run([n for n, _ in rows], field("wrist_pos"), field("wrist_quat"), field("joint_pos"),

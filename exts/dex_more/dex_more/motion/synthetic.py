@@ -81,16 +81,23 @@ class HumanHand:
         The two differ at the tip: the tip keypoint is on the skin, so the last capsule's axis (and the pad sphere's
         centre) ends one pad radius short of it."""
         kp = self.local_keypoints(closure)
-        ids = [1 + 4 * finger + k for k in range(4)]
-        ends = [kp[i] for i in ids]
+        ends = [kp[1 + 4 * finger + k] for k in range(4)]
         if skin:
-            ends[3] = ends[3] - TIP_RADII[finger] * (ends[3] - ends[2]) / np.linalg.norm(ends[3] - ends[2])
+            ends[3] = _pad_centre(kp, finger)
         s = np.linspace(0, 1, per_segment)[:, None]
         return np.concatenate([a + s * (b - a) for a, b in zip(ends[:-1], ends[1:])])
 
     def pad_centres(self, closure: np.ndarray) -> np.ndarray:
         """(5, 3) centre of each fingertip's pad sphere (radius :data:`TIP_RADII`) in the hand frame, thumb first."""
-        return np.stack([self.finger_samples(closure, f, per_segment=2, skin=True)[-1] for f in range(5)])
+        kp = self.local_keypoints(closure)
+        return np.stack([_pad_centre(kp, f) for f in range(5)])
+
+
+def _pad_centre(kp: np.ndarray, finger: int) -> np.ndarray:
+    """(3,) the pad sphere's centre of ``finger`` from the 21 keypoints: one pad radius back from the tip keypoint
+    (which is on the skin) along the distal segment."""
+    dip, tip = kp[3 + 4 * finger], kp[4 + 4 * finger]
+    return tip - TIP_RADII[finger] * (tip - dip) / np.linalg.norm(tip - dip)
 
 
 @dataclass
