@@ -41,9 +41,10 @@ def export_error(actor, obs, path: str) -> float:
     """Largest difference between the exported TorchScript policy and the eager actor on ``obs``."""
     jit = torch.jit.load(path)
     flat = torch.cat([obs[g] for g in actor.obs_groups], dim=-1)
-    # the exported module's second input: MoRE's base action, a hyper-policy's bases' view, a student's points
+    # the exported module's second input: MoRE's base action, a hyper-policy's bases' view, a student's points, a
+    # visual policy's image
     base = (getattr(actor, "base_action_group", None) or getattr(actor, "base_obs_group", None)
-            or getattr(actor, "point_cloud_group", None))
+            or getattr(actor, "point_cloud_group", None) or getattr(actor, "image_group", None))
     with torch.inference_mode():
         exported = jit(flat, obs[base]) if base else jit(flat)
         return float((exported - actor(obs)).abs().max())

@@ -36,7 +36,6 @@ import isaaclab.utils.math as math_utils
 from isaaclab.managers import ObservationGroupCfg as ObsGroup
 from isaaclab.managers import ObservationTermCfg as ObsTerm
 from isaaclab.managers import SceneEntityCfg
-from isaaclab.managers import TerminationTermCfg as DoneTerm
 from isaaclab.scene import InteractiveSceneCfg
 from isaaclab.utils import configclass
 
@@ -45,8 +44,8 @@ from dex_more.assets import GROUND_CFG, WRIST_JOINT_NAMES, get_hand
 from dex_more.kinematics import wrist_pose_to_joints
 
 from .dex_env import DexEnv
-from .dex_env_cfg import DexEnvCfg
 from .object_bank import ObjectBankCfg, object_bank_asset_cfg
+from .scripted_env_cfg import ScriptedHandEnvCfg, script_hand
 
 OBJECT_POS = (0.0, 0.0, 0.8)
 """Where each env's object starts [m, env frame], clear of the ground; the hand's articulation base is the env
@@ -97,51 +96,20 @@ class _Observations:
 
 
 @configclass
-class _Actions:
-    joint_pos: mdp.MimicJointPositionActionCfg = None  # the hand's, set by make_grasp_validation_cfg
-
-
-@configclass
-class _Terminations:
-    time_out = DoneTerm(func=mdp.time_out, time_out=True)
-
-
-@configclass
-class _Nothing:
-    """No rewards, no events: the validator writes every state itself."""
-
-
-@configclass
-class GraspValidationEnvCfg(DexEnvCfg):
+class GraspValidationEnvCfg(ScriptedHandEnvCfg):
     """One hand and an object of the set per env; the validator drives the hand's targets itself."""
 
     scene: GraspValidationSceneCfg = GraspValidationSceneCfg(num_envs=64)
     observations: _Observations = _Observations()
-    actions: _Actions = _Actions()
-    rewards: _Nothing = _Nothing()
-    terminations: _Terminations = _Terminations()
-    events: _Nothing = _Nothing()
     object_bank = ObjectBankCfg()
-
-    def __post_init__(self):
-        super().__post_init__()
-        self.episode_length_s = 1.0e3  # the validator decides when a test ends
 
 
 def make_grasp_validation_cfg(hand: str, object_set: str, object_names: list[str], num_envs: int, device: str,
                               cfg: GraspValidationCfg) -> GraspValidationEnvCfg:
     from isaaclab_tasks.utils.hydra import resolve_presets
 
-    env_cfg = resolve_presets(GraspValidationEnvCfg())
-    spec = get_hand(hand)
-    env_cfg.hands = {"right": hand}
-    env_cfg.scene.num_envs, env_cfg.sim.device = num_envs, device
-    robot = spec.articulation.replace(prim_path="{ENV_REGEX_NS}/Robot_right")
-    for name, actuator in robot.actuators.items():
-        if name not in ("wrist_lin", "wrist_rot"):
-            actuator.stiffness, actuator.damping = cfg.finger_stiffness, cfg.finger_damping
-    env_cfg.scene.robot_right = robot
-    env_cfg.actions.joint_pos = mdp.hand_joint_position_action_cfg("robot_right", spec)
+    env_cfg = script_hand(resolve_presets(GraspValidationEnvCfg()), get_hand(hand), num_envs, device,
+                          finger_stiffness=cfg.finger_stiffness, finger_damping=cfg.finger_damping)
     env_cfg.object_bank = ObjectBankCfg(object_set=object_set, names=list(object_names))
     env_cfg.sim.physics.solver_cfg.cone = cfg.cone
     env_cfg.sim.physics.solver_cfg.impratio = cfg.impratio

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 CACHE_DIR = os.path.join(REPO_ROOT, ".cache", "objects")
 _EMPTY_BOUND = 1.0e6
 """A parked slot's local bounds run from +1e6 to -1e6 m: an inverted box that overlaps nothing."""
+_PARKED_VISUAL = -100.0
+"""Where an unused visual twin of a slot is put [m below its body]: past every camera's far clip, so no ray meets it
+(an empty mesh would need bounds, and inverted bounds make the renderer's shape BVH span ±1e6 m)."""
 SUPPORT_TABLE_VERTICES = 256
 """Newton builds support-lookup tables for convex hulls of this many vertices or more, once, for the meshes it
 imported (newton/_src/sim/builder.py, _CONVEX_SUPPORT_MIN_VERTICES); a hull swapped in later has none, so the
@@ -142,7 +145,7 @@ class ObjectBank:
 
     def __init__(self, env: DexEnv, cfg: ObjectBankCfg):
         import warp as wp
-        from newton import Mesh
+        from newton import Mesh, ShapeFlags
 
         from isaaclab_newton.physics import NewtonCfg
 
@@ -185,6 +188,7 @@ class ObjectBank:
         # the model also holds the inverses: computed once per object, not at every reset
         self._inv_mass, self._inv_inertia = 1.0 / self.mass, torch.linalg.inv(self.inertia)
         self._part_transform = t([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0])  # parts are in the object frame
+        self._parked_transform = t([0.0, 0.0, _PARKED_VISUAL, 0.0, 0.0, 0.0, 1.0])
         self.friction = t([o.friction for o in self.objects])
         self.half_height = t([o.half_height for o in self.objects])
         """(n,) height [m] of each object's origin above a table it rests on as authored."""
@@ -200,15 +204,33 @@ class ObjectBank:
             raise RuntimeError(f"found the body {self.asset.cfg.prim_path} in {len(body_of_env)} envs, not {env.num_envs}")
         shape_body = model.shape_body.numpy()
         labels = model.shape_label
+        # a scene with a camera also holds each slot's visual twin ("slot_XX_visual": drawn, not colliding)
+        flags = model.shape_flags.numpy()
+        collides = (flags & int(ShapeFlags.COLLIDE_SHAPES)) != 0
+        drawn = ((flags & int(ShapeFlags.VISIBLE)) != 0) & ~collides
         self.bodies = t([body_of_env[e] for e in range(env.num_envs)], torch.int64)
-        slots = []
+        slots, visual_slots = [], []
         for e in range(env.num_envs):
-            shapes = sorted(np.flatnonzero(shape_body == body_of_env[e]), key=lambda s: labels[s])
+            shapes = sorted(np.flatnonzero((shape_body == body_of_env[e]) & collides), key=lambda s: labels[s])
             if len(shapes) != P:
                 raise RuntimeError(f"env {e}: the object body has {len(shapes)} collision shapes, not the {P} slots "
                                    "of the slot template (object_bank_asset_cfg)")
             slots.append(shapes)
+            twins = sorted(np.flatnonzero((shape_body == body_of_env[e]) & drawn), key=lambda s: labels[s])
+            if twins and len(twins) != P:
+                raise RuntimeError(f"env {e}: the object body has {len(twins)} visual shapes, not 0 or {P}")
+            visual_slots.append(twins)
         self.slots = t(np.array(slots), torch.int64)
+        self.visual_slots = t(np.array(visual_slots), torch.int64) if visual_slots[0] else None
+        """(N, P) each env's visual twins of the slots, where the scene renders (a camera); else None. The first
+        shows the object's visual mesh, the others are parked out of sight (see :data:`_PARKED_VISUAL`)."""
+        if self.visual_slots is not None:
+            self._visual_meshes = [Mesh(o.visual_vertices, o.visual_faces.ravel(), compute_inertia=False)
+                                   for o in self.objects]
+            self.visual_ptr = t([int(m.finalize(device=self.device)) for m in self._visual_meshes], torch.int64)
+            self.visual_bounds = t(np.stack([[o.visual_vertices.min(0), o.visual_vertices.max(0)]
+                                             for o in self.objects]))
+            """(n, 2, 3) lower and upper corner of each object's visual mesh, object frame [m]."""
         # torch views of the model arrays the bank writes (uint64 mesh ids seen as int64)
         self._src = wp.to_torch(wp.array(ptr=model.shape_source_ptr.ptr, dtype=wp.int64, shape=model.shape_source_ptr.shape,
                                          device=model.shape_source_ptr.device))
@@ -216,6 +238,8 @@ class ObjectBank:
             "shape_collision_aabb_lower", "shape_collision_aabb_upper", "shape_collision_radius", "shape_scale",
             "shape_transform", "shape_material_mu", "body_mass", "body_inv_mass", "body_com", "body_inertia",
             "body_inv_inertia")}
+        if self.visual_slots is not None:
+            self._views["bvh_shape_bounds"] = wp.to_torch(model.bvh_shape_bounds)
         self.object_ids = torch.zeros(env.num_envs, dtype=torch.long, device=self.device)
         """(N,) index into :attr:`objects` of the object each env holds."""
         self.scale = torch.ones(env.num_envs, device=self.device)
@@ -255,9 +279,21 @@ class ObjectBank:
         v["body_com"][bodies] = self.com[object_ids] * s1
         v["body_inertia"][bodies] = self.inertia[object_ids] * s5
         v["body_inv_inertia"][bodies] = self._inv_inertia[object_ids] / s5
+        if self.visual_slots is not None:
+            self._assign_visuals(self.visual_slots[env_ids], object_ids, s1)
         self.object_ids[env_ids] = object_ids
         self.scale[env_ids] = s
         self._manager.add_model_change(ModelFlags.SHAPE_PROPERTIES | ModelFlags.BODY_INERTIAL_PROPERTIES)
+
+    def _assign_visuals(self, twins: torch.Tensor, object_ids: torch.Tensor, s1: torch.Tensor) -> None:
+        """The renderer's view (a camera's scene): the first twin draws the object's visual mesh, scaled, with the
+        bounds its shape BVH reads (refitted at every render); the other twins are parked out of sight."""
+        v, first = self._views, twins[:, 0]
+        self._src[first] = self.visual_ptr[object_ids]
+        v["bvh_shape_bounds"][first] = self.visual_bounds[object_ids]
+        v["shape_scale"][first] = s1.expand(-1, 3)
+        v["shape_transform"][first] = self._part_transform
+        v["shape_transform"][twins[:, 1:]] = self._parked_transform
 
     def index_of(self, name: str) -> int:
         """Index in :attr:`objects` of the object called ``name`` (KeyError naming the bank's objects)."""

@@ -1,7 +1,8 @@
 """RSL-RL side of dex_more, plugged in through rsl_rl's ``class_name`` entries (no fork): the Mixture of Residual
-Experts, MoE-PPO, the ResDex hyper-policy, the point-cloud student, resumable PPO and distillation, and
-frozen-checkpoint loading."""
+Experts, MoE-PPO, the ResDex hyper-policy, the point-cloud student, H-InDex's visual policy, resumable PPO and
+distillation, and frozen-checkpoint loading."""
 
+from .hand_informed_visual_policy import HandInformedVisualPolicy  # noqa: F401
 from .hyper_policy import HyperPolicy  # noqa: F401
 from .mixture_of_residual_experts import MixtureOfResidualExperts  # noqa: F401
 from .moe_ppo import MoEPPO  # noqa: F401

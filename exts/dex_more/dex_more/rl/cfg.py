@@ -71,6 +71,22 @@ class PointCloudStudentCfg(RslRlMLPModelCfg):
 
 
 @configclass
+class HandInformedVisualPolicyCfg(RslRlMLPModelCfg):
+    """:class:`~dex_more.rl.hand_informed_visual_policy.HandInformedVisualPolicy` (H-InDex's stage 3): a frozen
+    ResNet with EMA BatchNorm over the image group + MLP."""
+
+    class_name: str = "dex_more.rl.hand_informed_visual_policy:HandInformedVisualPolicy"
+    image_group: str = "image"
+    encoder_arch: str = "resnet50"
+    encoder_checkpoint: str = ""
+    """Stage 1's or 2's encoder (scripts/hindex_pretrain.py, scripts/hindex_adapt.py), a torchvision ResNet state
+    dict or FrankMocap's hand-module checkpoint (:mod:`dex_more.visual.checkpoints`); empty: random weights."""
+    ema_momentum: float = 0.01
+    """m of the EMA BatchNorm (H-InDex tries 0, 0.1, 0.01, 0.001; 0 keeps the encoder's statistics)."""
+    hidden_dims: list[int] = [512, 256, 128]
+
+
+@configclass
 class MultiTeacherCfg:
     """:class:`~dex_more.rl.multi_teacher.MultiTeacher`: frozen PPO teachers by object or skill (HOT's distillation)."""
 

@@ -209,6 +209,21 @@ def hyper_policy_fields(checkpoint: str, section: str = "actor") -> dict | None:
     return {k: cfg[k] for k in HYPER_POLICY_FIELDS if k in cfg}
 
 
+VISUAL_POLICY_FIELDS = ("encoder_arch", "image_group", "ema_momentum")
+"""What rebuilds a trained :class:`~dex_more.rl.hand_informed_visual_policy.HandInformedVisualPolicy` beyond its
+weights: the encoder's architecture (its weights and BatchNorm statistics are in the checkpoint)."""
+
+
+def visual_policy_fields(checkpoint: str, section: str = "actor") -> dict | None:
+    """:data:`VISUAL_POLICY_FIELDS` of the run's ``section`` model when it encodes images (its configuration has
+    ``encoder_arch``), with ``encoder_checkpoint`` emptied: the stage-1/2 file it started from need not exist any
+    more; else None."""
+    _, cfg = read_actor_cfg(checkpoint, section)
+    if "encoder_arch" not in cfg:
+        return None
+    return {**{k: cfg[k] for k in VISUAL_POLICY_FIELDS if k in cfg}, "encoder_checkpoint": ""}
+
+
 MULTI_TEACHER_FIELDS = ("teachers", "route_by")
 
 

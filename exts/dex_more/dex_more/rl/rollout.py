@@ -27,7 +27,8 @@ def checked_run_overrides(task: str, checkpoint: str, overrides: list[str] | Non
     from dex_more.cli import check_task
     from dex_more.rl.checkpoints import (check_frozen_actor, hydra_overrides, hyper_policy_fields,
                                          is_distillation_run, multi_teacher_fields, read_actor_cfg,
-                                         read_policy_checkpoint, run_dir_imitators, run_file)
+                                         read_policy_checkpoint, run_dir_imitators, run_file,
+                                         visual_policy_fields)
 
     check_task(task)
     read_policy_checkpoint(checkpoint, expected_tasks=(task,))
@@ -40,7 +41,10 @@ def checked_run_overrides(task: str, checkpoint: str, overrides: list[str] | Non
         if student:  # a student of several teachers is rebuilt over the teacher map it was distilled from
             fields = {**(fields or {}), **(multi_teacher_fields(checkpoint) or {})}
         section = f"agent.{'teacher' if student else 'actor'}"
-        for o in hydra_overrides(section, fields or {}):
+        # a visual policy (or student) is rebuilt with the encoder it was trained with
+        visual = hydra_overrides(f"agent.{'student' if student else 'actor'}",
+                                 visual_policy_fields(checkpoint, "student" if student else "actor") or {})
+        for o in hydra_overrides(section, fields or {}) + visual:
             if not any(x.startswith(o.split("=", 1)[0] + "=") for x in overrides):
                 overrides.append(o)
     for side, path in run_dir_imitators(checkpoint).items():

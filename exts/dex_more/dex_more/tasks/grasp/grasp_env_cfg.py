@@ -19,11 +19,15 @@ Layouts:
   r_lift + r_move (loosened) + r_bonus.
 - :class:`GraspStudentEnvCfg` — the hyper layout plus the student's groups: proprioception (``student``) and the
   object's points (``point_cloud``), no object state.
+- :class:`GraspBaseVisualEnvCfg` — H-InDex's visual RL on the base layout: the policy sees proprioception
+  (``policy``) and an 84 × 84 RGB image of a fixed camera (``image``), not the object's state; the critic sees the
+  base policy's state view (``critic``).
 """
 from __future__ import annotations
 
 import math
 
+import isaaclab.sim as sim_utils
 from isaaclab.assets import ArticulationCfg
 from isaaclab.managers import EventTermCfg as EventTerm
 from isaaclab.managers import ObservationGroupCfg as ObsGroup
@@ -32,9 +36,11 @@ from isaaclab.managers import RewardTermCfg as RewTerm
 from isaaclab.managers import SceneEntityCfg
 from isaaclab.managers import TerminationTermCfg as DoneTerm
 from isaaclab.scene import InteractiveSceneCfg
+from isaaclab.sensors import CameraCfg
 from isaaclab.utils import configclass
 
 from isaaclab_tasks.utils import PresetCfg
+from isaaclab_tasks.utils.presets import MultiBackendRendererCfg
 
 from dex_more.assets import GROUND_CFG, TABLE_CFG, TABLE_HEIGHT, WRIST_JOINT_NAMES, get_hand
 from dex_more.envs import CONTROL_DT, DexEnvCfg
@@ -91,6 +97,34 @@ class GraspSceneCfg(InteractiveSceneCfg):
     table = TABLE_CFG
     robot_right: ArticulationCfg | None = None  # the hand's folder names it (GraspEnvCfg.hands)
     object = object_bank_asset_cfg(pos=(*mdp.OBJECT_XY, TABLE_HEIGHT + 0.3))
+
+
+IMAGE_SIZE = 84
+"""The visual layout's image: 84 × 84 RGB (H-InDex's and most visual-RL benchmarks' size)."""
+CAMERA_POS = (0.4, 0.0, TABLE_HEIGHT + 0.3)
+"""The fixed camera [m, env frame]: 40 cm in front of the drop point (the fingers' side), 30 cm above the table."""
+CAMERA_PITCH = math.atan2(0.3, 0.4)
+"""Its downward pitch [rad]: the optical axis passes through the drop point on the table."""
+
+
+def _looking_back_and_down(pitch: float) -> tuple[float, float, float, float]:
+    """Quaternion (x, y, z, w) of a camera (world convention: +x forward, +z up) turned by π about z to face −x, then
+    pitched down by ``pitch`` [rad] about its own y: q_z(π) ⊗ q_y(pitch)."""
+    return (-math.sin(pitch / 2), 0.0, math.cos(pitch / 2), 0.0)
+
+
+@configclass
+class GraspVisualSceneCfg(GraspSceneCfg):
+    """The grasping scene plus a fixed RGB camera per env (Newton's Warp ray tracer by default; RTX on PhysX)."""
+
+    camera = CameraCfg(
+        prim_path="{ENV_REGEX_NS}/Camera",
+        offset=CameraCfg.OffsetCfg(pos=CAMERA_POS, rot=_looking_back_and_down(CAMERA_PITCH), convention="world"),
+        data_types=["rgb"],
+        spawn=sim_utils.PinholeCameraCfg(focal_length=24.0, focus_distance=400.0, horizontal_aperture=20.955,
+                                         clipping_range=(0.05, 5.0)),
+        width=IMAGE_SIZE, height=IMAGE_SIZE, renderer_cfg=MultiBackendRendererCfg(),
+    )
 
 
 @configclass
@@ -180,6 +214,29 @@ class PointCloudObsCfg(ObsGroup):
 
 
 @configclass
+class VisualProprioObsCfg(ObsGroup):
+    """The visual policy's proprioception: the hand's joints and the previous action (no object state)."""
+
+    joint_pos = ObsTerm(func=mdp.hand_joint_pos, params={"side": SIDE})
+    joint_vel = ObsTerm(func=mdp.hand_joint_vel, params={"side": SIDE})
+    last_action = ObsTerm(func=mdp.last_action)
+
+    def __post_init__(self):
+        self.concatenate_terms = True
+
+
+@configclass
+class CameraImageObsCfg(ObsGroup):
+    """The camera's RGB image (N, H, W, 3) in [0, 1] (the encoder normalises it as its pre-training did)."""
+
+    rgb = ObsTerm(func=mdp.image_rgb, params={"sensor_cfg": SceneEntityCfg("camera"), "data_type": "rgb",
+                                              "normalize": True, "mean": 0.0})
+
+    def __post_init__(self):
+        self.concatenate_terms = True
+
+
+@configclass
 class BaseObservationsCfg:
     policy: BaseObsCfg = BaseObsCfg()
 
@@ -188,6 +245,13 @@ class BaseObservationsCfg:
 class HyperObservationsCfg:
     policy: HyperObsCfg = HyperObsCfg()
     base: BaseObsCfg = BaseObsCfg()
+
+
+@configclass
+class VisualObservationsCfg:
+    policy: VisualProprioObsCfg = VisualProprioObsCfg()
+    image: CameraImageObsCfg = CameraImageObsCfg()
+    critic: BaseObsCfg = BaseObsCfg()
 
 
 @configclass
@@ -302,3 +366,11 @@ class GraspStudentEnvCfg(GraspHyperEnvCfg):
     """DAgger: the hyper layout plus the point-cloud student's groups."""
 
     observations: StudentObservationsCfg = StudentObservationsCfg()
+
+
+@configclass
+class GraspBaseVisualEnvCfg(GraspBaseEnvCfg):
+    """H-InDex's visual RL on the base layout: the policy sees the camera's image and proprioception."""
+
+    scene: GraspVisualSceneCfg = GraspVisualSceneCfg()
+    observations: VisualObservationsCfg = VisualObservationsCfg()

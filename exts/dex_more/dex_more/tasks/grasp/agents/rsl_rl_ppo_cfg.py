@@ -9,8 +9,8 @@ from isaaclab.utils import configclass
 
 from isaaclab_rl.rsl_rl import RslRlDistillationRunnerCfg, RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg
 
-from dex_more.rl.cfg import (HyperPolicyModelCfg, PointCloudStudentCfg, ResumableDistillationAlgorithmCfg,
-                             ResumablePPOAlgorithmCfg)
+from dex_more.rl.cfg import (HandInformedVisualPolicyCfg, HyperPolicyModelCfg, PointCloudStudentCfg,
+                             ResumableDistillationAlgorithmCfg, ResumablePPOAlgorithmCfg)
 
 HIDDEN_DIMS = [1024, 1024, 512, 512]
 
@@ -50,6 +50,21 @@ class GraspHyperPPORunnerCfg(GraspBasePPORunnerCfg):
 
 
 @configclass
+class GraspVisualPPORunnerCfg(GraspBasePPORunnerCfg):
+    """H-InDex's stage 3 on the visual base layout: the actor sees the image (frozen encoder, EMA BatchNorm) and
+    proprioception; the critic the base layout's state (group ``critic``). Stage 1 and 2 weights:
+    ``agent.actor.encoder_checkpoint=PATH``."""
+
+    experiment_name = "grasp_visual"
+    obs_groups = {"actor": ["policy", "image"], "critic": ["critic"]}
+    actor = HandInformedVisualPolicyCfg(
+        hidden_dims=[512, 256, 128], activation="elu", obs_normalization=True,
+        distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.8),
+    )
+    critic = RslRlMLPModelCfg(hidden_dims=[512, 256, 128], activation="elu", obs_normalization=True)
+
+
+@configclass
 class GraspStudentDistillationRunnerCfg(RslRlDistillationRunnerCfg):
     """DAgger: a point-cloud student imitates a trained hyper-policy (``--checkpoint <hyper model_*.pt>``; its bases
     come from the hyper run's folder). The student sees proprioception and the object's points, not its state."""
@@ -64,5 +79,22 @@ class GraspStudentDistillationRunnerCfg(RslRlDistillationRunnerCfg):
         obs_normalization=True, distribution_cfg=RslRlMLPModelCfg.GaussianDistributionCfg(init_std=0.8),
     )
     teacher = GraspHyperPPORunnerCfg().actor
+    algorithm = ResumableDistillationAlgorithmCfg(num_learning_epochs=5, learning_rate=3e-4, gradient_length=8,
+                                                  max_grad_norm=1.0)
+
+
+@configclass
+class GraspVisualStudentDistillationRunnerCfg(RslRlDistillationRunnerCfg):
+    """H-InDex's stage 3 by DAgger instead of PPO: the visual policy imitates a trained state-based base policy
+    (``--checkpoint <Dex-Grasp-Base-Shadow-v0 model_*.pt>``), which reads the base layout's state (group ``critic``:
+    the base policy's own view)."""
+
+    num_steps_per_env = 8
+    max_iterations = 2000
+    save_interval = 100
+    experiment_name = "grasp_visual_student"
+    obs_groups = {"student": ["policy", "image"], "teacher": ["critic"]}
+    student = GraspVisualPPORunnerCfg().actor
+    teacher = GraspBasePPORunnerCfg().actor
     algorithm = ResumableDistillationAlgorithmCfg(num_learning_epochs=5, learning_rate=3e-4, gradient_length=8,
                                                   max_grad_norm=1.0)

@@ -20,3 +20,8 @@ class ShadowGraspHyperEnvCfg(grasp.GraspHyperEnvCfg):
 @configclass
 class ShadowGraspStudentEnvCfg(grasp.GraspStudentEnvCfg):
     hands = HANDS
+
+
+@configclass
+class ShadowGraspBaseVisualEnvCfg(grasp.GraspBaseVisualEnvCfg):
+    hands = HANDS

@@ -17,3 +17,13 @@ class ShadowGraspHyperPPORunnerCfg(grasp.GraspHyperPPORunnerCfg):
 @configclass
 class ShadowGraspStudentDistillationRunnerCfg(grasp.GraspStudentDistillationRunnerCfg):
     experiment_name = "grasp_shadow_student"
+
+
+@configclass
+class ShadowGraspVisualPPORunnerCfg(grasp.GraspVisualPPORunnerCfg):
+    experiment_name = "grasp_shadow_visual"
+
+
+@configclass
+class ShadowGraspVisualStudentDistillationRunnerCfg(grasp.GraspVisualStudentDistillationRunnerCfg):
+    experiment_name = "grasp_shadow_visual_student"
