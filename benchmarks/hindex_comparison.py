@@ -4,8 +4,10 @@
 
 Makes the stage-1 and stage-2 encoders once (``<out>/encoder_pretrain.pt``, ``<out>/encoder_adapted.pt``; kept and
 reused), then trains ``Dex-Grasp-Base-Shadow-Visual-v0`` once per variant with ``scripts/train.py`` and reports, from
-each run's tensorboard scalars, the mean episode return and success over the last ``--window`` iterations, and
-H-InDex's normalised score (each variant's return divided by the best variant's). ``<out>/comparison.json`` keeps
+each run's tensorboard scalars over the last ``--window`` iterations, the mean episode return, the reward per
+second of episode (the sum of the logged terms: it does not grow with the episode's length), the success rate and a
+normalised score in the spirit of H-InDex's (the reward per second rescaled so that the best variant scores 1 and the
+worst 0). ``<out>/comparison.json`` keeps
 the numbers.
 
     ./dex python benchmarks/hindex_comparison.py --out logs/hindex/comparison                 # CPU-sized: ResNet-18
@@ -31,13 +33,17 @@ def run(cmd: list[str], cwd: str) -> None:
     subprocess.run([sys.executable, *cmd], cwd=cwd, check=True)
 
 
-def last_window(run_dir: str, tag: str, window: int) -> float:
+def last_window(run_dir: str, window: int) -> dict[str, float]:
+    """Every scalar of the run, averaged over its last ``window`` iterations."""
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     ea = EventAccumulator(glob.glob(os.path.join(run_dir, "events*"))[0])
     ea.Reload()
-    values = [e.value for e in ea.Scalars(tag)][-window:]
-    return sum(values) / len(values)
+    out = {}
+    for tag in ea.Tags()["scalars"]:
+        values = [e.value for e in ea.Scalars(tag)][-window:]
+        out[tag] = sum(values) / len(values)
+    return out
 
 
 def main() -> int:
@@ -76,17 +82,22 @@ def main() -> int:
                  f"agent.actor.ema_momentum={a.momentum if m is None else m}"], out)
             runs = sorted(glob.glob(os.path.join(out, "logs", "rsl_rl", exp, "*", f"model_{a.iterations - 1}.pt")))
         run_dir = os.path.dirname(runs[-1])
-        results[name] = {"return": last_window(run_dir, "Train/mean_reward", a.window),
-                         "success": last_window(run_dir, "Episode_Termination/success", a.window),
-                         "run": run_dir}
-    best = max(r["return"] for r in results.values())
-    lowest = min(r["return"] for r in results.values())
-    print(f"\n{TASK}, {a.arch}, {a.num_envs} envs × {a.steps_per_env} steps × {a.iterations} iterations, seed {a.seed}")
-    print(f"{'variant':18s} {'return':>9s} {'success':>8s} {'normalised':>10s}")
+        scalars = last_window(run_dir, a.window)
+        results[name] = {
+            "return": scalars["Train/mean_reward"], "success": scalars["Episode_Termination/success"],
+            # Isaac Lab logs each term's episode sum per second of episode: their sum does not grow with the length
+            "reward_per_s": sum(v for k, v in scalars.items() if k.startswith("Episode_Reward/")),
+            "episode_length": scalars["Train/mean_episode_length"], "run": run_dir}
+    best = max(r["reward_per_s"] for r in results.values())
+    lowest = min(r["reward_per_s"] for r in results.values())
+    print(f"\n{TASK}, {a.arch}, {a.num_envs} envs × {a.steps_per_env} steps × {a.iterations} iterations, "
+          f"seed {a.seed}, last {a.window} iterations")
+    print(f"{'variant':18s} {'return':>9s} {'reward/s':>9s} {'length':>7s} {'success':>8s} {'normalised':>10s}")
     for name, r in results.items():
-        # returns here are negative (the reach terms): normalise on the range, the best variant 1, the worst 0
-        r["normalised"] = 1.0 if best == lowest else (r["return"] - lowest) / (best - lowest)
-        print(f"{name:18s} {r['return']:9.3f} {r['success']:8.3f} {r['normalised']:10.2f}")
+        # the rewards are negative here (the reach terms): normalise on the range, the best variant 1, the worst 0
+        r["normalised"] = 1.0 if best == lowest else (r["reward_per_s"] - lowest) / (best - lowest)
+        print(f"{name:18s} {r['return']:9.3f} {r['reward_per_s']:9.3f} {r['episode_length']:7.1f} {r['success']:8.3f} "
+              f"{r['normalised']:10.2f}")
     with open(os.path.join(out, "comparison.json"), "w") as f:
         json.dump({"task": TASK, "args": vars(a), "results": results}, f, indent=2)
     return 0
