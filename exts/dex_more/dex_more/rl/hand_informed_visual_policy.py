@@ -17,13 +17,11 @@ import torch
 import torch.nn as nn
 from tensordict import TensorDict
 
-from rsl_rl.models import MLPModel
-
 from dex_more.visual.checkpoints import load_encoder
 from dex_more.visual.ema_batchnorm import convert_to_ema_batchnorm, set_collecting
 from dex_more.visual.resnet import ImageNormalisation, ResNet, stage_channels
 
-from .model_parts import as_two_input_onnx
+from .model_parts import EncodedGroupMLPModel, as_two_input_onnx
 
 
 class ImageEncoder(nn.Module):
@@ -43,9 +41,8 @@ class ImageEncoder(nn.Module):
             return self.resnet(self.normalise(image))
 
 
-class HandInformedVisualPolicy(MLPModel):
-    """An :class:`~rsl_rl.models.MLPModel` whose latent is the normalised proprioception plus the frozen encoder's
-    feature of the image group (hooks ``_get_obs_dim``, ``_get_latent_dim``, ``get_latent``)."""
+class HandInformedVisualPolicy(EncodedGroupMLPModel):
+    """An MLP over the normalised proprioception plus the frozen encoder's feature of the image group."""
 
     def __init__(
         self,
@@ -69,24 +66,16 @@ class HandInformedVisualPolicy(MLPModel):
         if len(shape) != 3 or shape[-1] != 3:
             raise ValueError(f"'{image_group}' has shape {shape} per env; expected (H, W, 3) RGB")
         # read by the hooks the base initialiser calls
-        self.image_group = image_group
+        self.image_group = self.encoded_group = image_group
         self.image_shape = shape
-        self._feature_dim = stage_channels(encoder_arch)
+        self.encoded_dim = stage_channels(encoder_arch)
         super().__init__(obs, obs_groups, obs_set, output_dim, hidden_dims, activation, obs_normalization,
                          distribution_cfg)
         self.encoder = ImageEncoder(encoder_arch, encoder_checkpoint, ema_momentum)
 
-    def _get_obs_dim(self, obs: TensorDict, obs_groups: dict[str, list[str]], obs_set: str) -> tuple[list[str], int]:
-        """The proprioceptive groups: every group of the set but the image."""
-        groups = [g for g in obs_groups[obs_set] if g != self.image_group]
-        return super()._get_obs_dim(obs, {obs_set: groups}, obs_set)
-
-    def _get_latent_dim(self) -> int:
-        return self.obs_dim + self._feature_dim
-
-    def get_latent(self, obs: TensorDict, masks=None, hidden_state=None) -> torch.Tensor:
+    def encode(self, image: torch.Tensor) -> torch.Tensor:
         set_collecting(self.encoder, self.training and not torch.is_grad_enabled())
-        return torch.cat([super().get_latent(obs), self.encoder(obs[self.image_group])], dim=-1)
+        return self.encoder(image)
 
     # ------------------------------------------------------------------ export
     def as_jit(self) -> nn.Module:

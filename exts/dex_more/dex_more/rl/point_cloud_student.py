@@ -14,9 +14,7 @@ import torch
 import torch.nn as nn
 from tensordict import TensorDict
 
-from rsl_rl.models import MLPModel
-
-from .model_parts import as_two_input_onnx, mlp
+from .model_parts import EncodedGroupMLPModel, as_two_input_onnx, mlp
 
 
 class PointNetEncoder(nn.Module):
@@ -30,9 +28,8 @@ class PointNetEncoder(nn.Module):
         return self.point_mlp(points).max(dim=-2).values
 
 
-class PointCloudStudent(MLPModel):
-    """An :class:`~rsl_rl.models.MLPModel` whose latent is the normalised proprioception plus the PointNet feature
-    (hooks ``_get_obs_dim``, ``_get_latent_dim``, ``get_latent``)."""
+class PointCloudStudent(EncodedGroupMLPModel):
+    """An MLP over the normalised proprioception plus the PointNet feature of the point-cloud group."""
 
     def __init__(
         self,
@@ -53,24 +50,15 @@ class PointCloudStudent(MLPModel):
         if obs[point_cloud_group].shape[-1] % 3:
             raise ValueError(f"'{point_cloud_group}' has {obs[point_cloud_group].shape[-1]} values; expected N·3")
         # read by the hooks the base initialiser calls
-        self.point_cloud_group = point_cloud_group
-        self._point_feature_dim = point_dims[-1]
+        self.point_cloud_group = self.encoded_group = point_cloud_group
+        self.encoded_dim = point_dims[-1]
         super().__init__(obs, obs_groups, obs_set, output_dim, hidden_dims, activation, obs_normalization,
                          distribution_cfg)
         self.num_points = obs[point_cloud_group].shape[-1] // 3
         self.encoder = PointNetEncoder(list(point_dims), activation)
 
-    def _get_obs_dim(self, obs: TensorDict, obs_groups: dict[str, list[str]], obs_set: str) -> tuple[list[str], int]:
-        """The proprioceptive groups: every group of the set but the point cloud."""
-        groups = [g for g in obs_groups[obs_set] if g != self.point_cloud_group]
-        return super()._get_obs_dim(obs, {obs_set: groups}, obs_set)
-
-    def _get_latent_dim(self) -> int:
-        return self.obs_dim + self._point_feature_dim
-
-    def get_latent(self, obs: TensorDict, masks=None, hidden_state=None) -> torch.Tensor:
-        points = obs[self.point_cloud_group]
-        return torch.cat([super().get_latent(obs), self.encoder(points.view(points.shape[0], -1, 3))], dim=-1)
+    def encode(self, points: torch.Tensor) -> torch.Tensor:
+        return self.encoder(points.view(points.shape[0], -1, 3))
 
     # ------------------------------------------------------------------ export
     def as_jit(self) -> nn.Module:
