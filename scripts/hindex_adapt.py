@@ -77,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     if os.path.exists(a.out) and not a.overwrite:
         raise SystemExit(f"error: {a.out} exists; pass --overwrite to replace it, or another --out")
     try:
-        arch = a.arch or read_checkpoint(a.encoder).get("arch") or "resnet50"
+        data = read_checkpoint(a.encoder)  # once: a ResNet-50 file is 100 MB
+        arch = a.arch or data.get("arch") or "resnet50"
         if arch not in DEPTHS:
             raise SystemExit(f"error: --arch {arch}: expected one of {sorted(DEPTHS)}")
-        resnet = load_encoder(ResNet(arch), a.encoder)
+        resnet = load_encoder(ResNet(arch), a.encoder, data)
     except EncoderCheckpointError as e:
         raise SystemExit(f"error: {e}") from None
     frames_path = f"{a.out}.frames.npz"

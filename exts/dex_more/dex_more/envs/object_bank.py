@@ -224,13 +224,16 @@ class ObjectBank:
         self.visual_slots = t(np.array(visual_slots), torch.int64) if visual_slots[0] else None
         """(N, P) each env's visual twins of the slots, where the scene renders (a camera); else None. The first
         shows the object's visual mesh, the others are parked out of sight (see :data:`_PARKED_VISUAL`)."""
+        box = np.stack([[o.visual_vertices.min(0), o.visual_vertices.max(0)] for o in self.objects])  # (n, 2, 3)
+        self.visual_bounds = t(box)
+        """(n, 2, 3) lower and upper corner of each object's visual mesh, object frame [m]."""
+        pick = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)])  # low/high per axis
+        self.box_corners = t(box[:, pick, np.arange(3)])
+        """(n, 8, 3) corners of each object's bounding box in its object frame [m] (x slowest, z fastest)."""
         if self.visual_slots is not None:
             self._visual_meshes = [Mesh(o.visual_vertices, o.visual_faces.ravel(), compute_inertia=False)
                                    for o in self.objects]
             self.visual_ptr = t([int(m.finalize(device=self.device)) for m in self._visual_meshes], torch.int64)
-            self.visual_bounds = t(np.stack([[o.visual_vertices.min(0), o.visual_vertices.max(0)]
-                                             for o in self.objects]))
-            """(n, 2, 3) lower and upper corner of each object's visual mesh, object frame [m]."""
         # torch views of the model arrays the bank writes (uint64 mesh ids seen as int64)
         self._src = wp.to_torch(wp.array(ptr=model.shape_source_ptr.ptr, dtype=wp.int64, shape=model.shape_source_ptr.shape,
                                          device=model.shape_source_ptr.device))
@@ -245,10 +248,6 @@ class ObjectBank:
         self.scale = torch.ones(env.num_envs, device=self.device)
         """(N,) uniform scale of each env's object (1: as in the object set)."""
         self._planes: torch.Tensor | None = None
-        box = np.stack([[o.visual_vertices.min(0), o.visual_vertices.max(0)] for o in self.objects])  # (n, 2, 3)
-        pick = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)])  # low/high per axis
-        self.box_corners = t(box[:, pick, np.arange(3)])
-        """(n, 8, 3) corners of each object's bounding box in its object frame [m] (x slowest, z fastest)."""
         self.assign(torch.arange(env.num_envs, device=self.device),
                     torch.arange(env.num_envs, device=self.device) % n_obj)
 

@@ -89,7 +89,9 @@ def trunk_state_dict(data: dict, resnet: ResNet, path: str) -> dict[str, torch.T
     return {k: tensors[k] for k in wanted}
 
 
-def load_encoder(resnet: ResNet, path: str) -> ResNet:
-    """Load the trunk of the checkpoint at ``path`` (any format of the module docstring) into ``resnet``."""
-    resnet.load_state_dict(trunk_state_dict(read_checkpoint(path), resnet, path), strict=False)
+def load_encoder(resnet: ResNet, path: str, data: dict | None = None) -> ResNet:
+    """Load the trunk of the checkpoint at ``path`` (any format of the module docstring) into ``resnet``; ``data``:
+    the file's contents where the caller has already read them (:func:`read_checkpoint`)."""
+    data = read_checkpoint(path) if data is None else data
+    resnet.load_state_dict(trunk_state_dict(data, resnet, path), strict=False)
     return resnet

@@ -25,6 +25,7 @@ import torch.nn.functional as F
 
 from .resnet import ImageNormalisation, ResNet
 
+
 def bn_affine_parameters(resnet: nn.Module) -> list[nn.Parameter]:
     """γ and β of every BatchNorm layer of ``resnet``."""
     return [p for m in resnet.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)
