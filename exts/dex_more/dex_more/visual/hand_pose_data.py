@@ -116,8 +116,10 @@ class HandPoseRenderer:
         env, n = self.env, self.env.num_envs
         q = self.robot.data.joint_pos.torch.clone()
         root = torch.tensor(HAND_CENTRE, device=env.device) + (2 * self._rand(n, 3) - 1) * ROOT_JITTER
-        quat = self._rand(n, 4) * 2 - 1  # a normalised 4-D Gaussian is uniform on rotations; uniform cube: close
-        quat = torch.nn.functional.normalize(torch.where(quat.norm(dim=-1, keepdim=True) > 0, quat, 1.0), dim=-1)
+        # uniform on rotations: a normalised 4-D Gaussian (isaaclab.utils.math.random_orientation's method, which
+        # takes no generator: this renderer's draws repeat with its seed)
+        quat = torch.nn.functional.normalize(
+            torch.randn(n, 4, generator=self.generator, device=env.device), dim=-1, eps=1e-12)
         q[:, self._wrist] = wrist_pose_to_joints(root, quat).float()
         q[:, self._fingers] = self._lo + self._rand(n, len(self._fingers)) * (self._hi - self._lo)
         self.robot.write_joint_state_to_sim_index(position=q, velocity=torch.zeros_like(q))
