@@ -218,6 +218,79 @@ class TestOnTheHyperTask:
         env.reset()
 
 
+def test_the_grasp_start_curriculum_puts_hand_and_fingers_at_a_proposal_over_a_resting_object():
+    """``start_in_grasp`` (probability 1, the object 5 cm up): each env's fingers are at one of its object's stored
+    proposals, the hand's root at that proposal's wrist pose in the object's frame, the object upright over the drop
+    point 5 cm above the table (or higher) and at rest. Checked with scipy on the bodies' poses and the stored
+    proposals, not the task's code. Off by default (probability 0): the hyper task's reset test holds there."""
+    import numpy as np
+    from scipy.spatial.transform import Rotation
+
+    from dex_more.assets import TABLE_HEIGHT
+    from dex_more.objects.proposals import load_proposals
+
+    cfg = parse_env_cfg(BASE, device="cpu", num_envs=4)
+    assert cfg.events.start_in_grasp.params["probability"] == 0.0
+    cfg.seed = 0
+    cfg.object_bank.names = ["box_17"]
+    cfg.events.start_in_grasp.params.update(probability=1.0, lift_range=(0.05, 0.05))
+    env = gym.make(BASE, cfg=cfg).unwrapped
+    try:
+        env.reset()
+        robot, obj, bank = env.scene["robot_right"], env.scene["object"], env.object_bank
+        table = load_proposals()["box_17"]
+        fingers = [robot.joint_names.index(j) for j in env.hands["right"].hand.finger_joint_names]
+        q = robot.data.joint_pos.torch.double().numpy()[:, fingers]
+        o = (obj.data.root_pos_w.torch - env.scene.env_origins).double().numpy()
+        assert np.allclose(obj.data.root_quat_w.torch.numpy(), [0.0, 0.0, 0.0, 1.0], atol=1e-6)
+        assert np.allclose(o[:, :2], 0.0, atol=1e-6)
+        assert (o[:, 2] >= TABLE_HEIGHT + bank.env_half_height.numpy() + 0.05 - 1e-5).all()
+        assert np.abs(obj.data.root_lin_vel_w.torch.numpy()).max() < 1e-6
+        root = robot.body_names.index("wrist_rx_link")
+        wrist = _body_pos(env, robot, "wrist_rx_link") - o
+        wrist_q = robot.data.body_quat_w.torch.double().numpy()[:, root]
+        for e in range(env.num_envs):
+            k = int(np.abs(q[e] - table.joint_pos).sum(-1).argmin())
+            assert np.abs(q[e] - table.joint_pos[k]).max() < 1e-4, f"env {e}: fingers at no proposal"
+            assert np.linalg.norm(wrist[e] - table.wrist_pos[k]) < 1e-3, f"env {e}: wrist position"
+            angle = (Rotation.from_quat(table.wrist_quat[k]).inv() * Rotation.from_quat(wrist_q[e])).magnitude()
+            assert angle < 1e-3, f"env {e}: wrist rotation off by {angle} rad"
+        assert len({tuple(np.round(x, 4)) for x in q}) > 1, "every env drew the same proposal"
+    finally:
+        env.close()
+
+
+def test_the_grasp_action_moves_the_wrist_targets_and_sets_the_fingers_across_their_limits():
+    """One step's joint targets by hand: wrist targets += a · (5 mm, 0.01 rad); finger targets the mean of the reset
+    pose and lo + (a + offset + 1)/2 · (hi − lo), the sum clipped to [-1, 1] (``finger_offset`` 0.5: a = 0 at three
+    quarters of the range, a = 1 at the upper limit)."""
+    cfg = parse_env_cfg(BASE, device="cpu", num_envs=2)
+    cfg.seed = 0
+    cfg.actions.hand.finger_offset = 0.5
+    env = gym.make(BASE, cfg=cfg).unwrapped
+    try:
+        env.reset()
+        robot = env.scene["robot_right"]
+        names = list(robot.joint_names)
+        hand = env.hands["right"].hand
+        wrist = [names.index(n) for n in ("wrist_x", "wrist_y", "wrist_z", "wrist_rx", "wrist_ry", "wrist_rz")]
+        fingers = [names.index(n) for n in hand.finger_joint_names]
+        q = robot.data.joint_pos.torch.clone()
+        lo, hi = robot.data.joint_pos_limits.torch[0, fingers].unbind(-1)
+        a = torch.zeros(2, env.action_manager.total_action_dim)
+        a[0, :6] = torch.tensor([1.0, -1.0, 0.5, 1.0, -0.5, 3.0])  # 3 is clipped to 1
+        a[1, 6:] = 1.0
+        env.action_manager.process_action(a)
+        target = robot.actuators.target_command.position.torch
+        step = torch.tensor([0.005, -0.005, 0.0025, 0.01, -0.005, 0.01])
+        assert torch.allclose(target[0, wrist], q[0, wrist] + step, atol=1e-6)
+        assert torch.allclose(target[1, wrist], q[1, wrist], atol=1e-6)
+        assert torch.allclose(target[0, fingers], 0.5 * q[0, fingers] + 0.5 * (lo + 0.75 * (hi - lo)), atol=1e-5)
+        assert torch.allclose(target[1, fingers], 0.5 * q[1, fingers] + 0.5 * hi, atol=1e-5)
+    finally:
+        env.close()
+
+
 def test_stage2_is_a_preset_and_the_moe_only_switch_an_agent_field():
     from isaaclab_tasks.utils import resolve_task_config
 

@@ -95,17 +95,24 @@ def test_hyper_policy_over_frozen_imitators_trains_without_nan(root, imitator):
 GRASP_CPU_RUN = ["agent.num_steps_per_env=24", "agent.actor.hidden_dims=[256,256,128]",
                  "agent.critic.hidden_dims=[256,256,128]", "agent.actor.distribution_cfg.init_std=0.5",
                  "env.object_bank.names=['box_17']", "env.scene.robot_right.init_state.pos=(-0.07,0.0,0.72)",
-                 "env.events.place_hand.params.base_height=0.12"]
+                 "env.events.place_hand.params.base_height=0.12",
+                 "env.events.start_in_grasp.params.probability=0.5",
+                 "env.events.start_in_grasp.params.lift_range=[0.0,0.16]", "env.actions.hand.finger_offset=0.5"]
 """A CPU-sized base-policy run: box_17 (a cluster centre, 8 × 4 × 7.5 cm), the hand's root 12 cm above the table
-instead of 20 (closer to its object: the paper's start needs GPU-scale sampling)."""
+instead of 20 (closer to its object), and two aids that GPU-scale sampling does without:
+- half of the episodes start in one of the object's proposals, the object resting on the table or held up to 16 cm
+  above it (``start_in_grasp``: a reverse curriculum; the goal is 20 cm up);
+- finger action 0 puts the fingers three quarters of the way to closed (``finger_offset``): a grasp holds under a
+  policy that has not learnt to close yet (scripted, mid-range fingers drop 15 of 16 objects started at the goal)."""
 
 
-def test_a_grasp_base_policy_learns_to_reach_and_lift(root):
-    """70 PPO iterations of 96 envs (161k env steps, about 13 minutes on 2 cores with the object scenes' holding
-    physics): the lift reward (r_lift, paid only with the hand at the object) and r_move rise at least 2×, the hand
-    comes closer, and blow-ups stay rare. Measured (session 12): lift 0.026 -> 0.062, move 0.15 -> 0.38 between
-    iterations 10-29 and 50-69. Success (the object held 20 cm up) does not appear at this budget: 0 after 190
-    iterations of 128 envs with pyramidal friction cones, and after 95 with the holding physics."""
+def test_a_grasp_base_policy_learns_to_hold_and_lift(root):
+    """70 PPO iterations of 96 envs (161k env steps, about 11 minutes on 2 cores): success (the object held 20 cm
+    up when time runs out) rises from none to a few per cent of the episodes, and the lift, move and goal-bonus rewards
+    rise. Measured twice (session 14; CPU runs are not bit-reproducible): success 0 in iterations 10-29, 0.026 and
+    0.029 in 40-69; lift 0.043 -> 0.069 and 0.046 -> 0.068, move 0.14 -> 0.38, bonus 0.002 -> 0.049 and 0.063
+    (iterations 10-29 against 50-69).
+    Iterations 0-9 are left out: their episodes start at random lengths, and a held start ends "successful"."""
     from test_grasp_tasks import train_in_process as train_grasp
 
     ckpt = train_grasp("Dex-Grasp-Base-Shadow-v0", root, GRASP_CPU_RUN, iterations=70, num_envs=96)
@@ -114,12 +121,11 @@ def test_a_grasp_base_policy_learns_to_reach_and_lift(root):
         v = scalars(ckpt, tag)[a:b]
         return sum(v) / len(v)
 
-    lift = window("Episode_Reward/lift", 10, 30), window("Episode_Reward/lift", -20, None)
-    move = window("Episode_Reward/move", 10, 30), window("Episode_Reward/move", -20, None)
-    reach = window("Episode_Reward/reach_fingers", 10, 30), window("Episode_Reward/reach_fingers", -20, None)
-    assert lift[1] > 2 * lift[0], f"lift {lift}"
-    assert move[1] > 2 * move[0], f"move {move}"
-    assert reach[1] > reach[0], f"reach_fingers {reach}"  # less negative: the fingertips closer to the object
+    success = window("Episode_Termination/success", 10, 30), window("Episode_Termination/success", -30, None)
+    assert success[1] > 0.01 and success[1] > 3 * success[0], f"success {success}"
+    for tag, factor in (("lift", 1.3), ("move", 2.0), ("bonus", 5.0)):
+        early, late = window(f"Episode_Reward/{tag}", 10, 30), window(f"Episode_Reward/{tag}", -20, None)
+        assert late > factor * early, f"{tag} {early} -> {late}"
     assert window("Episode_Termination/physics_blowup", -20, None) < 0.02
     assert all(math.isfinite(v) for v in scalars(ckpt, "Loss/surrogate"))
 

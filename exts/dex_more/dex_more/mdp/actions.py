@@ -256,7 +256,8 @@ class WristDeltaHandAction(HandJointTargetsAction):
         target = torch.clamp(self._wrist_target + a[:, :6] * self._wrist_scale, wrist - self._max_lead,
                              wrist + self._max_lead)
         self._wrist_target[:] = torch.clamp(target, self._wrist_lo, self._wrist_hi)
-        self._write_targets(q, self._wrist_target, self._fingers_across_limits(a[:, 6:]))
+        fingers = self._fingers_across_limits((a[:, 6:] + self.cfg.finger_offset).clamp(-1.0, 1.0))
+        self._write_targets(q, self._wrist_target, fingers)
 
     def reset(self, env_ids=None):
         super().reset(env_ids)

@@ -7,8 +7,8 @@ fingers along +x, its palm over the object (raised where a tall object would rea
 after 200 control steps (3.3 s at 60 Hz); success is the object within 5 cm of the goal when time runs out.
 
 Action (:class:`dex_more.mdp.WristDeltaHandActionCfg`): the paper pushes the wrist with a 6-D force; the bundled
-hands hang on six virtual wrist joints, so the policy moves their position targets (a velocity command, 1 cm and
-0.05 rad per step at |a| = 1) and sets the finger targets across their limits. r_lift's ``a_z`` is the vertical
+hands hang on six virtual wrist joints, so the policy moves their position targets (a velocity command, 5 mm and
+0.01 rad per step at |a| = 1) and sets the finger targets across their limits. r_lift's ``a_z`` is the vertical
 command.
 
 Layouts:
@@ -135,7 +135,8 @@ class ActionsCfg:
 @configclass
 class EventsCfg:
     """Hand and object to their defaults, the env's object (hyper layouts: a random one), dropped, the hand above it:
-    in this order (the drop and the hand's placement read the object's size)."""
+    in this order (the drop and the hand's placement read the object's size); then, in the curriculum's share of the
+    episodes, hand and object in a proposal's grasp instead."""
 
     reset_scene = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
     assign_object: EventTerm | None = None
@@ -144,6 +145,12 @@ class EventsCfg:
     place_hand = EventTerm(func=mdp.raise_hand_over_tall_objects, mode="reset",
                            params={"drop_height": DROP_HEIGHT, "base_height": HAND_HEIGHT, "clearance": HAND_CLEARANCE,
                                    "asset_cfg": SceneEntityCfg(ROBOT)})
+    start_in_grasp = EventTerm(func=mdp.start_in_proposal_grasp, mode="reset",
+                               params={"probability": 0.0, "clearance": 0.01, "lift_range": (0.0, 0.0),
+                                       "asset_cfg": SceneEntityCfg(ROBOT)})
+    """A curriculum, off by default (ResDex starts every episode above the dropped object): the share
+    ``probability`` of the episodes starts in one of the object's proposals instead (CPU-sized runs: see
+    tests/test_learning.py)."""
 
 
 @configclass

@@ -3,7 +3,7 @@ rewards, success, observations and the hand's placement."""
 
 from dex_more.mdp import *  # noqa: F401, F403
 
-from .events import raise_hand_over_tall_objects  # noqa: F401
+from .events import raise_hand_over_tall_objects, start_in_proposal_grasp  # noqa: F401
 from .grasp_state import LIFT_HEIGHT, OBJECT_XY, SIDE, GraspState, grasp_state, target_position  # noqa: F401
 from .observations import fingertip_positions, object_position, target_minus_object  # noqa: F401
 from .rewards import (  # noqa: F401

@@ -13,7 +13,7 @@ paper's weights, so ``r = Σ weight · term`` reads as the paper writes it:
     f2 = f1 + 1(‖q − X_joint‖₁ ≤ 6)
 
 Quantities and frames: :mod:`.grasp_state`. ``a_z`` is the wrist's vertical command of this step in [-1, 1]
-(:attr:`dex_more.mdp.WristDeltaHandAction.wrist_command`: the wrist's z target moves by a_z · 1 cm per step),
+(:attr:`dex_more.mdp.WristDeltaHandAction.wrist_command`: the wrist's z target moves by a_z · 5 mm per step),
 the counterpart of the paper's scaled force along z.
 """
 from __future__ import annotations
