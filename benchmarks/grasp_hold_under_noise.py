@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                     a[:, 2] += ((goal_z - state.object_pos[:, 2]) / 0.01).clamp(-1.0, 1.0)
                 if t == EPISODE_STEPS - 1:  # the last step's state: the time-out resets it
                     held = mdp.near_object(env, **NEAR)
-                    success = held & (state.target_distance <= SUCCESS_RADIUS)
+                    success = mdp.grasp_succeeded(env, SUCCESS_RADIUS, **NEAR)
                     sideways = (state.object_pos[:, :2] - state.target[:2]).norm(dim=-1)
                 env.step(a)
             print(f"{name:>16} {int(held.sum()):>5}/{n} {int(success.sum()):>5}/{n} {100 * sideways.mean():>14.1f}",

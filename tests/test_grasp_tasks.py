@@ -264,6 +264,8 @@ def test_the_grasp_action_moves_the_wrist_targets_and_sets_the_fingers_across_th
     """One step's joint targets by hand: wrist targets += a · (5 mm, 0.01 rad); finger targets the mean of the reset
     pose and lo + (a + offset + 1)/2 · (hi − lo), the sum clipped to [-1, 1] (``finger_offset`` 0.5: a = 0 at three
     quarters of the range, a = 1 at the upper limit)."""
+    from dex_more.assets import WRIST_JOINT_NAMES
+
     cfg = parse_env_cfg(BASE, device="cpu", num_envs=2)
     cfg.seed = 0
     cfg.actions.hand.finger_offset = 0.5
@@ -273,7 +275,7 @@ def test_the_grasp_action_moves_the_wrist_targets_and_sets_the_fingers_across_th
         robot = env.scene["robot_right"]
         names = list(robot.joint_names)
         hand = env.hands["right"].hand
-        wrist = [names.index(n) for n in ("wrist_x", "wrist_y", "wrist_z", "wrist_rx", "wrist_ry", "wrist_rz")]
+        wrist = [names.index(n) for n in WRIST_JOINT_NAMES]
         fingers = [names.index(n) for n in hand.finger_joint_names]
         q = robot.data.joint_pos.torch.clone()
         lo, hi = robot.data.joint_pos_limits.torch[0, fingers].unbind(-1)

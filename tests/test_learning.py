@@ -99,7 +99,7 @@ GRASP_CPU_RUN = ["agent.num_steps_per_env=24", "agent.actor.hidden_dims=[256,256
                  "env.events.start_in_grasp.params.probability=0.5",
                  "env.events.start_in_grasp.params.lift_range=[0.0,0.16]", "env.actions.hand.finger_offset=0.5"]
 """A CPU-sized base-policy run: box_17 (a cluster centre, 8 × 4 × 7.5 cm), the hand's root 12 cm above the table
-instead of 20 (closer to its object), and two aids that GPU-scale sampling does without:
+instead of 20 (closer to its object), and two aids that the paper's recipe does not have:
 - half of the episodes start in one of the object's proposals, the object resting on the table or held up to 16 cm
   above it (``start_in_grasp``: a reverse curriculum; the goal is 20 cm up);
 - finger action 0 puts the fingers three quarters of the way to closed (``finger_offset``): a grasp holds under a
@@ -107,7 +107,7 @@ instead of 20 (closer to its object), and two aids that GPU-scale sampling does 
 
 
 def test_a_grasp_base_policy_learns_to_hold_and_lift(root):
-    """70 PPO iterations of 96 envs (161k env steps, about 11 minutes on 2 cores): success (the object held 20 cm
+    """70 PPO iterations of 96 envs (161k env steps, about 12 minutes on 2 cores): success (the object held 20 cm
     up when time runs out) rises from none to a few per cent of the episodes, and the lift, move and goal-bonus rewards
     rise. Measured three times (session 14; CPU runs are not bit-reproducible): success 0 in iterations 10-29,
     0.026-0.030 in 40-69; lift 0.043-0.046 -> 0.068-0.069, move 0.14 -> 0.38, bonus 0.002 -> 0.049-0.065
